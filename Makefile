@@ -1,0 +1,87 @@
+# Makefile: builds libbeat.so (the preloadable OpenMP runtime), its tests,
+# sanitizer variants, the demo and the install tree.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+BEAT_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Wall -Wextra -Wno-unused-parameter \
+              -Wno-missing-field-initializers -pthread -Ishim -Iinclude
+LDLIBS  = -lhwloc -lnuma -lpthread -lm -ldl
+BUILD  ?= build
+LIB    ?= libbeat.so
+
+SRCS := $(wildcard shim/*.c) $(wildcard gomp_compat/*.c)
+ASMS := $(wildcard shim/*.S)
+OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(patsubst %.S,$(BUILD)/obj/%.o,$(ASMS))
+MAP  := $(BUILD)/libbeat.map
+UNSUP_C := $(BUILD)/gen/unsupported.c
+UNSUP_O := $(BUILD)/obj/gen/unsupported.o
+
+.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan bench
+
+all: $(LIB)
+
+deps:
+	@scripts/setup-deps
+
+$(BUILD)/obj/%.o: %.c shim/rt.h $(wildcard gomp_compat/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(BEAT_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(BEAT_CFLAGS) -c $< -o $@
+
+# Every symbol of the system libgomp (gomp_compat/libgomp.symbols) that no
+# source file defines becomes a loud "not supported yet" entry.
+$(UNSUP_C) $(MAP): $(OBJS) gomp_compat/libgomp.symbols scripts/gen-abi
+	@mkdir -p $(BUILD)/gen
+	scripts/gen-abi gomp_compat/libgomp.symbols $(UNSUP_C) $(MAP) $(OBJS)
+
+$(UNSUP_O): $(UNSUP_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(BEAT_CFLAGS) -c $< -o $@
+
+$(LIB): $(OBJS) $(UNSUP_O) $(MAP)
+	$(CC) $(CFLAGS) -shared -pthread -Wl,--version-script=$(MAP) -Wl,-soname,libbeat.so \
+	      -o $@ $(OBJS) $(UNSUP_O) $(LDLIBS)
+
+# Sanitizer builds: same sources, separate build trees.
+asan:
+	$(MAKE) BUILD=build-asan LIB=libbeat-asan.so CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
+tsan:
+	$(MAKE) BUILD=build-tsan LIB=libbeat-tsan.so CFLAGS="-O1 -g -fsanitize=thread"
+
+unit: $(LIB)
+	@tests/unit/run
+
+bats: $(LIB)
+	bats --jobs 2 tests/ 2>/dev/null || bats tests/
+
+conformance: $(LIB)
+	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --subset tests/conformance.subset --record tests/conformance.record --check
+
+check: deps $(LIB)
+	tests/unit/run
+	bats tests/
+	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --subset tests/conformance.subset --record tests/conformance.record --check
+
+stress: $(LIB)
+	scripts/stress
+
+demo: deps $(LIB)
+	scripts/demo
+
+bench: $(LIB)
+	scripts/bench
+
+install: $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libbeat.so
+	install -m 644 include/beat.h $(DESTDIR)$(PREFIX)/include/beat.h
+	sed 's|@LIBDIR@|$(PREFIX)/lib|' scripts/beat-run > $(DESTDIR)$(PREFIX)/bin/beat-run
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/beat-run
+
+clean:
+	rm -rf build build-asan build-tsan libbeat.so libbeat-asan.so libbeat-tsan.so

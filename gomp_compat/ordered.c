@@ -1,0 +1,60 @@
+/* ordered.c: the ordered construct inside loops with the ordered clause
+ * (GOMP_ordered_start / GOMP_ordered_end).
+ *
+ * One token per loop, ws->ord_next: the first logical iteration allowed
+ * into the ordered region. Chunks are handed out in logical iterations
+ * (loop.c), so a member holding [ord_start, ord_start + ord_len) may enter
+ * once the token equals ord_start, and keeps it for its whole chunk. When
+ * it has finished the chunk (its next *_next call or the loop's end) it
+ * waits for the token, if it never entered the region, and moves it past
+ * the chunk; so chunks that skipped the region pass the token on as well.
+ * Waiters spin a bounded time, then yield: the token's holder is always
+ * running or runnable, and with more threads than CPUs it needs our CPU. */
+#include "worksharing.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static void wait_for_token(struct beat_member *m, struct beat_ws *ws,
+			   unsigned long long want)
+{
+	unsigned long spins = 0;
+
+	while (atomic_load_explicit(&ws->ord_next, memory_order_acquire) != want) {
+		if (beat_wsc_cancelled(m, ws))
+			return;
+		beat_wsc_pause(&spins);
+	}
+}
+
+/* ------------------------------------------------------- worksharing.h */
+
+void beat_ordered_pass(struct beat_member *m)
+{
+	struct beat_ws *ws = m->ws;
+
+	if (m->ord_len == 0)
+		return;
+	wait_for_token(m, ws, m->ord_start);
+	atomic_store_explicit(&ws->ord_next, m->ord_start + m->ord_len,
+			      memory_order_release);
+	m->ord_len = 0;
+}
+
+/* ---------------------------------------------------------------- ABI */
+
+BEAT_EXPORT void GOMP_ordered_start(void)
+{
+	struct beat_member *m = beat_member_self();
+
+	if (m->ws == NULL || m->ord_len == 0) {
+		/* Orphaned or outside an ordered loop: nothing to wait for. */
+		atomic_thread_fence(memory_order_seq_cst);
+		return;
+	}
+	wait_for_token(m, m->ws, m->ord_start);
+}
+
+BEAT_EXPORT void GOMP_ordered_end(void)
+{
+	/* The token moves when the member's chunk is done (see above). */
+}

@@ -1,0 +1,508 @@
+/* config.c: the one table of every environment variable beat reads (OpenMP's
+ * OMP_* host variables, GOMP_SPINCOUNT, and BEAT_*), their parsing with a
+ * warning-and-default for bad values, and OMP_DISPLAY_ENV.
+ *
+ * Each entry has a name, a kind, the default as text, and one line of help;
+ * `beat-run --help-env` prints the table (BEAT_HELP_ENV=1 makes the library
+ * print it at load). A bad value prints exactly one line:
+ *   beat: warning: NAME='VALUE' is not valid (WHY); using the default (DEFAULT)
+ * and leaves the default in place. */
+#include "rt.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct beat_config beat_cfg;
+
+enum kind {
+	K_NTHREADS, K_SCHEDULE, K_BOOL, K_LEVELS, K_LIMIT, K_BIND, K_PLACES,
+	K_STACK, K_WAIT, K_SPIN, K_DISPLAY, K_PRIO, K_DEVICE, K_STRING,
+	K_OFFLOAD, K_POSINT, K_IGNORED,
+};
+
+struct env_entry {
+	const char *name;
+	enum kind kind;
+	const char *dflt;
+	const char *help;
+};
+
+static const struct env_entry table[] = {
+	{"OMP_NUM_THREADS", K_NTHREADS, "number of CPUs", "threads per parallel region; a comma list gives one value per nesting level"},
+	{"OMP_SCHEDULE", K_SCHEDULE, "dynamic,1", "schedule(runtime): [monotonic:|nonmonotonic:]static|dynamic|guided|auto[,chunk]"},
+	{"OMP_DYNAMIC", K_BOOL, "false", "let the runtime choose fewer threads than asked"},
+	{"OMP_NESTED", K_BOOL, "unset", "deprecated: true allows nested active regions (max levels 255), false allows one"},
+	{"OMP_MAX_ACTIVE_LEVELS", K_LEVELS, "1", "maximum number of nested active parallel regions (at most 255)"},
+	{"OMP_THREAD_LIMIT", K_LIMIT, "unlimited", "maximum number of OpenMP threads in the program"},
+	{"OMP_PROC_BIND", K_BIND, "false", "thread binding: true|false|primary|master|close|spread, or a comma list per level"},
+	{"OMP_PLACES", K_PLACES, "unset", "places: threads|cores|ll_caches|numa_domains|sockets[(n)] or {cpu,..},{lo:len[:stride]}"},
+	{"OMP_STACKSIZE", K_STACK, "system default", "stack size of worker threads: number with optional B|K|M|G suffix (default unit K)"},
+	{"GOMP_STACKSIZE", K_STACK, "system default", "libgomp's name for OMP_STACKSIZE (OMP_STACKSIZE wins)"},
+	{"OMP_WAIT_POLICY", K_WAIT, "unset", "active: waiting threads poll long; passive: they sleep at once"},
+	{"GOMP_SPINCOUNT", K_SPIN, "100000", "polls before a waiting thread sleeps (a number or 'infinite')"},
+	{"OMP_CANCELLATION", K_BOOL, "false", "enable the cancel construct"},
+	{"OMP_MAX_TASK_PRIORITY", K_PRIO, "0", "largest priority value honoured for tasks"},
+	{"OMP_DEFAULT_DEVICE", K_DEVICE, "0", "default target device (beat runs target regions on the host)"},
+	{"OMP_DISPLAY_ENV", K_DISPLAY, "false", "true|verbose: print the OpenMP settings to stderr at start"},
+	{"OMP_DISPLAY_AFFINITY", K_BOOL, "false", "print each thread's affinity when a team starts"},
+	{"OMP_AFFINITY_FORMAT", K_STRING, "level %L thread %i affinity %A", "format of the affinity lines"},
+	{"OMP_NUM_TEAMS", K_POSINT, "unset", "upper bound of teams for a teams construct"},
+	{"OMP_TEAMS_THREAD_LIMIT", K_POSINT, "unset", "threads per team of a teams construct"},
+	{"OMP_TARGET_OFFLOAD", K_OFFLOAD, "default", "mandatory|disabled|default (beat has no offload devices)"},
+	{"OMP_ALLOCATOR", K_STRING, "omp_default_mem_alloc", "default memory allocator"},
+	{"OMP_TOOL", K_IGNORED, "unset", "OMPT tools are not supported yet: ignored"},
+	{"OMP_TOOL_LIBRARIES", K_IGNORED, "unset", "OMPT tools are not supported yet: ignored"},
+	{"OMP_DEBUG", K_IGNORED, "unset", "OMPD is not supported yet: ignored"},
+	{"BEAT_DEBUG", K_BOOL, "false", "print beat's own decisions (threads, binding) to stderr"},
+};
+
+static const char *env_of(const char *name)
+{
+	const char *v = getenv(name);
+	return (v && *v) ? v : NULL;
+}
+
+static void bad_value(const char *name, const char *value, const char *why)
+{
+	const char *dflt = "";
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strcmp(table[i].name, name) == 0)
+			dflt = table[i].dflt;
+	beat_warn("%s='%s' is not valid (%s); using the default (%s)", name, value, why, dflt);
+}
+
+static const char *skip_space(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/* Parses a decimal number at *s, advancing it; false on no digits/overflow. */
+static bool parse_long(const char **s, long *out)
+{
+	const char *p = skip_space(*s);
+	if (!isdigit((unsigned char)*p) && *p != '-' && *p != '+')
+		return false;
+	char *end;
+	errno = 0;
+	long v = strtol(p, &end, 10);
+	if (errno || end == p)
+		return false;
+	*out = v;
+	*s = skip_space(end);
+	return true;
+}
+
+static bool parse_whole_long(const char *value, long *out)
+{
+	const char *s = value;
+	return parse_long(&s, out) && *s == '\0';
+}
+
+static int parse_boolean_text(const char *v)
+{
+	v = skip_space(v);
+	size_t n = strlen(v);
+	while (n && isspace((unsigned char)v[n - 1]))
+		n--;
+	if (n == 4 && strncasecmp(v, "true", 4) == 0)
+		return 1;
+	if (n == 5 && strncasecmp(v, "false", 5) == 0)
+		return 0;
+	return -1;
+}
+
+static void parse_nthreads(const char *name, const char *v)
+{
+	int list[BEAT_MAX_LEVELS_LIST];
+	int n = 0;
+	const char *s = v;
+	for (;;) {
+		long x;
+		if (!parse_long(&s, &x) || x <= 0 || x > INT_MAX) {
+			bad_value(name, v, "expected positive integers separated by commas");
+			return;
+		}
+		if (n < BEAT_MAX_LEVELS_LIST)
+			list[n++] = (int)x;
+		if (*s == '\0')
+			break;
+		if (*s != ',') {
+			bad_value(name, v, "expected positive integers separated by commas");
+			return;
+		}
+		s++;
+	}
+	memcpy(beat_cfg.nthreads_list, list, sizeof list);
+	beat_cfg.nthreads_list_len = n;
+	beat_cfg.initial.nthreads = list[0];
+}
+
+static void parse_schedule(const char *name, const char *v)
+{
+	const char *s = skip_space(v);
+	unsigned monotonic = 0;
+	int explicit_mono = 0;
+	if (strncasecmp(s, "monotonic", 9) == 0 && skip_space(s + 9)[0] == ':') {
+		monotonic = 0x80000000u;
+		explicit_mono = 1;
+		s = skip_space(skip_space(s + 9) + 1);
+	} else if (strncasecmp(s, "nonmonotonic", 12) == 0 && skip_space(s + 12)[0] == ':') {
+		explicit_mono = -1;
+		s = skip_space(skip_space(s + 12) + 1);
+	}
+	static const struct { const char *word; unsigned kind; } kinds[] = {
+		{"static", 1}, {"dynamic", 2}, {"guided", 3}, {"auto", 4},
+	};
+	unsigned kind = 0;
+	for (size_t i = 0; i < 4; i++) {
+		size_t len = strlen(kinds[i].word);
+		if (strncasecmp(s, kinds[i].word, len) == 0 &&
+		    !isalnum((unsigned char)s[len])) {
+			kind = kinds[i].kind;
+			s = skip_space(s + len);
+			break;
+		}
+	}
+	if (kind == 0) {
+		bad_value(name, v, "unknown schedule kind");
+		return;
+	}
+	long chunk = kind == 1 ? 0 : 1;
+	if (*s == ',') {
+		s++;
+		if (!parse_long(&s, &chunk) || *s != '\0' || chunk > INT_MAX) {
+			bad_value(name, v, "bad chunk size");
+			return;
+		}
+		if (chunk <= 0)
+			chunk = kind == 1 ? 0 : 1;
+	} else if (*s != '\0') {
+		bad_value(name, v, "unexpected text after the kind");
+		return;
+	}
+	/* Static is monotonic unless asked otherwise (as libgomp reports it). */
+	if (kind == 1 && explicit_mono == 0)
+		monotonic = 0x80000000u;
+	beat_cfg.initial.sched_kind = kind | monotonic;
+	beat_cfg.initial.sched_chunk = (int)chunk;
+}
+
+static int bind_word(const char *s, size_t n)
+{
+	static const struct { const char *w; int v; } words[] = {
+		{"false", 0}, {"true", 1}, {"primary", 2}, {"master", 2}, {"close", 3}, {"spread", 4},
+	};
+	for (size_t i = 0; i < 6; i++)
+		if (strlen(words[i].w) == n && strncasecmp(words[i].w, s, n) == 0)
+			return words[i].v;
+	return -1;
+}
+
+static void parse_bind(const char *name, const char *v)
+{
+	int list[BEAT_MAX_LEVELS_LIST];
+	int n = 0;
+	const char *s = v;
+	for (;;) {
+		s = skip_space(s);
+		const char *w = s;
+		while (isalpha((unsigned char)*s))
+			s++;
+		int b = bind_word(w, s - w);
+		s = skip_space(s);
+		if (b < 0 || (n > 0 && b <= 1) || (n == 0 && b <= 1 && *s == ',')) {
+			bad_value(name, v, "expected true, false, or a list of primary, master, close, spread");
+			return;
+		}
+		if (n < BEAT_MAX_LEVELS_LIST)
+			list[n++] = b;
+		if (*s == '\0')
+			break;
+		if (*s != ',') {
+			bad_value(name, v, "expected true, false, or a list of primary, master, close, spread");
+			return;
+		}
+		s++;
+	}
+	memcpy(beat_cfg.bind_list, list, sizeof list);
+	beat_cfg.bind_list_len = n;
+	beat_cfg.initial.bind = list[0];
+}
+
+static bool parse_size(const char *v, size_t *out)
+{
+	const char *s = v;
+	long x;
+	if (!parse_long(&s, &x) || x < 0)
+		return false;
+	unsigned long long mult = 1024;
+	switch (toupper((unsigned char)*s)) {
+	case '\0': break;
+	case 'B': mult = 1; s++; break;
+	case 'K': mult = 1024; s++; break;
+	case 'M': mult = 1024 * 1024; s++; break;
+	case 'G': mult = 1024ull * 1024 * 1024; s++; break;
+	default: return false;
+	}
+	if (*skip_space(s) != '\0')
+		return false;
+	*out = (size_t)(x * mult);
+	return true;
+}
+
+static void parse_entry(const struct env_entry *e, const char *v)
+{
+	long x;
+	int b;
+	switch (e->kind) {
+	case K_NTHREADS:
+		parse_nthreads(e->name, v);
+		break;
+	case K_SCHEDULE:
+		parse_schedule(e->name, v);
+		break;
+	case K_BOOL:
+		b = parse_boolean_text(v);
+		if (b < 0) {
+			bad_value(e->name, v, "expected true or false");
+			break;
+		}
+		if (strcmp(e->name, "OMP_DYNAMIC") == 0)
+			beat_cfg.initial.dyn = b;
+		else if (strcmp(e->name, "OMP_CANCELLATION") == 0)
+			beat_cfg.cancellation = b;
+		else if (strcmp(e->name, "OMP_DISPLAY_AFFINITY") == 0)
+			beat_cfg.display_affinity = b;
+		else if (strcmp(e->name, "BEAT_DEBUG") == 0)
+			beat_cfg.debug = b;
+		else if (strcmp(e->name, "OMP_NESTED") == 0 && !env_of("OMP_MAX_ACTIVE_LEVELS"))
+			beat_cfg.initial.max_active_levels = b ? 255 : 1;
+		break;
+	case K_LEVELS:
+		if (!parse_whole_long(v, &x) || x < 0) {
+			bad_value(e->name, v, "expected a non-negative integer");
+			break;
+		}
+		beat_cfg.initial.max_active_levels = x > 255 ? 255 : (int)x;
+		break;
+	case K_LIMIT:
+		if (!parse_whole_long(v, &x) || x <= 0) {
+			bad_value(e->name, v, "expected a positive integer");
+			break;
+		}
+		beat_cfg.initial.thread_limit = x > INT_MAX ? INT_MAX : (int)x;
+		break;
+	case K_BIND:
+		parse_bind(e->name, v);
+		break;
+	case K_PLACES:
+		snprintf(beat_cfg.places_text, sizeof beat_cfg.places_text, "%s", v);
+		break; /* topology.c parses it against the machine */
+	case K_STACK: {
+		size_t sz;
+		if (!parse_size(v, &sz) || sz == 0) {
+			bad_value(e->name, v, "expected a size such as 512K, 8M or 1G");
+			break;
+		}
+		if (strcmp(e->name, "OMP_STACKSIZE") == 0 || beat_cfg.stacksize == 0)
+			beat_cfg.stacksize = sz;
+		break;
+	}
+	case K_WAIT:
+		if (strcasecmp(skip_space(v), "active") == 0)
+			beat_cfg.wait_policy = BEAT_WAIT_ACTIVE;
+		else if (strcasecmp(skip_space(v), "passive") == 0)
+			beat_cfg.wait_policy = BEAT_WAIT_PASSIVE;
+		else
+			bad_value(e->name, v, "expected active or passive");
+		break;
+	case K_SPIN:
+		if (strcasecmp(v, "infinite") == 0 || strcasecmp(v, "infinity") == 0) {
+			beat_cfg.spincount = ~0ul;
+			beat_cfg.spincount_set = true;
+		} else if (parse_whole_long(v, &x) && x >= 0) {
+			beat_cfg.spincount = (unsigned long)x;
+			beat_cfg.spincount_set = true;
+		} else {
+			bad_value(e->name, v, "expected a non-negative integer or 'infinite'");
+		}
+		break;
+	case K_DISPLAY:
+		if (strcasecmp(skip_space(v), "verbose") == 0)
+			beat_cfg.display_env = 2;
+		else if ((b = parse_boolean_text(v)) >= 0)
+			beat_cfg.display_env = b;
+		else
+			bad_value(e->name, v, "expected true, false or verbose");
+		break;
+	case K_PRIO:
+		if (!parse_whole_long(v, &x) || x < 0 || x > INT_MAX) {
+			bad_value(e->name, v, "expected a non-negative integer");
+			break;
+		}
+		beat_cfg.max_task_priority = (int)x;
+		break;
+	case K_DEVICE:
+		if (!parse_whole_long(v, &x) || x < 0 || x > INT_MAX) {
+			bad_value(e->name, v, "expected a non-negative integer");
+			break;
+		}
+		beat_cfg.initial.default_device = (int)x;
+		break;
+	case K_POSINT:
+		if (!parse_whole_long(v, &x) || x <= 0 || x > INT_MAX) {
+			bad_value(e->name, v, "expected a positive integer");
+			break;
+		}
+		if (strcmp(e->name, "OMP_NUM_TEAMS") == 0)
+			beat_cfg.max_teams = (int)x;
+		else
+			beat_cfg.teams_thread_limit = (int)x;
+		break;
+	case K_OFFLOAD:
+		if (strcasecmp(v, "default") == 0)
+			beat_cfg.target_offload = 0;
+		else if (strcasecmp(v, "mandatory") == 0)
+			beat_cfg.target_offload = 1;
+		else if (strcasecmp(v, "disabled") == 0)
+			beat_cfg.target_offload = 2;
+		else
+			bad_value(e->name, v, "expected mandatory, disabled or default");
+		break;
+	case K_STRING:
+		if (strcmp(e->name, "OMP_AFFINITY_FORMAT") == 0)
+			snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format, "%s", v);
+		break;
+	case K_IGNORED:
+		if (beat_cfg.debug)
+			beat_warn("%s is set but %s", e->name, e->help);
+		break;
+	}
+}
+
+static void print_help(void)
+{
+	fprintf(stderr, "%-24s %-24s %s\n", "VARIABLE", "DEFAULT", "MEANING");
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		fprintf(stderr, "%-24s %-24s %s\n", table[i].name, table[i].dflt, table[i].help);
+}
+
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void config_init_once(void)
+{
+	beat_topology_init();
+	struct beat_icv *icv = &beat_cfg.initial;
+	icv->nthreads = beat_num_cpus > 0 ? beat_num_cpus : 1;
+	icv->dyn = 0;
+	icv->sched_kind = 2; /* dynamic */
+	icv->sched_chunk = 1;
+	icv->bind = 0;
+	icv->max_active_levels = 1;
+	icv->thread_limit = INT_MAX;
+	icv->default_device = 0;
+	icv->list_level = 1;
+	beat_cfg.wait_policy = BEAT_WAIT_UNSET;
+	beat_cfg.spincount = 100000;
+	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format,
+		 "level %%L thread %%i affinity %%A");
+
+	/* BEAT_DEBUG first so that ignored variables can be reported. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+			bool is_debug = strcmp(table[i].name, "BEAT_DEBUG") == 0;
+			if (is_debug != (pass == 0))
+				continue;
+			const char *v = env_of(table[i].name);
+			if (v)
+				parse_entry(&table[i], v);
+		}
+	if (!env_of("OMP_MAX_ACTIVE_LEVELS") && !env_of("OMP_NESTED") &&
+	    (beat_cfg.nthreads_list_len > 1 || beat_cfg.bind_list_len > 1))
+		icv->max_active_levels = 255;
+	if (beat_cfg.places_text[0] && !env_of("OMP_PROC_BIND"))
+		icv->bind = 1;
+	beat_topology_places_init();
+	if (env_of("BEAT_HELP_ENV"))
+		print_help();
+	if (beat_cfg.display_env)
+		beat_config_display(beat_cfg.display_env == 2);
+}
+
+void beat_config_init(void)
+{
+	pthread_once(&config_once, config_init_once);
+}
+
+static const char *bind_name(int b)
+{
+	static const char *names[] = {"FALSE", "TRUE", "PRIMARY", "CLOSE", "SPREAD"};
+	return (b >= 0 && b <= 4) ? names[b] : "?";
+}
+
+void beat_config_display(bool verbose)
+{
+	const struct beat_icv *icv = &beat_cfg.initial;
+	FILE *f = stderr;
+	fputs("\nOPENMP DISPLAY ENVIRONMENT BEGIN\n", f);
+	fputs("  _OPENMP = '201511'\n", f);
+	fprintf(f, "  OMP_DYNAMIC = '%s'\n", icv->dyn ? "TRUE" : "FALSE");
+	fprintf(f, "  OMP_NESTED = '%s'\n", icv->max_active_levels > 1 ? "TRUE" : "FALSE");
+	fprintf(f, "  OMP_NUM_THREADS = '%d", icv->nthreads);
+	for (int i = 1; i < beat_cfg.nthreads_list_len; i++)
+		fprintf(f, ",%d", beat_cfg.nthreads_list[i]);
+	fputs("'\n", f);
+	static const char *kinds[] = {"RUNTIME", "STATIC", "DYNAMIC", "GUIDED", "AUTO"};
+	unsigned kind = icv->sched_kind & 0x7fffffffu;
+	bool mono = icv->sched_kind & 0x80000000u;
+	fprintf(f, "  OMP_SCHEDULE = '%s%s", mono && kind != 1 ? "MONOTONIC:" : (!mono && kind == 1 ? "NONMONOTONIC:" : ""),
+		kind <= 4 ? kinds[kind] : "?");
+	if (icv->sched_chunk != (kind == 1 ? 0 : 1))
+		fprintf(f, ",%d", icv->sched_chunk);
+	fputs("'\n", f);
+	fprintf(f, "  OMP_PROC_BIND = '%s", bind_name(icv->bind));
+	for (int i = 1; i < beat_cfg.bind_list_len; i++)
+		fprintf(f, ",%s", bind_name(beat_cfg.bind_list[i]));
+	fputs("'\n", f);
+	fprintf(f, "  OMP_PLACES = '");
+	for (int p = 0; p < beat_num_places && icv->bind; p++) {
+		fprintf(f, "%s{", p ? "," : "");
+		for (int c = 0; c < beat_places[p].ncpus; c++)
+			fprintf(f, "%s%d", c ? "," : "", beat_places[p].cpus[c]);
+		fputs("}", f);
+	}
+	fputs("'\n", f);
+	if (beat_cfg.stacksize)
+		fprintf(f, "  OMP_STACKSIZE = '%zu'\n", beat_cfg.stacksize);
+	else
+		fputs("  OMP_STACKSIZE = '0'\n", f);
+	fprintf(f, "  OMP_WAIT_POLICY = '%s'\n",
+		beat_cfg.wait_policy == BEAT_WAIT_ACTIVE ? "ACTIVE" : "PASSIVE");
+	if (icv->thread_limit == INT_MAX)
+		fputs("  OMP_THREAD_LIMIT = '4294967295'\n", f);
+	else
+		fprintf(f, "  OMP_THREAD_LIMIT = '%d'\n", icv->thread_limit);
+	fprintf(f, "  OMP_MAX_ACTIVE_LEVELS = '%d'\n", icv->max_active_levels);
+	fprintf(f, "  OMP_NUM_TEAMS = '%d'\n", beat_cfg.max_teams);
+	fprintf(f, "  OMP_TEAMS_THREAD_LIMIT = '%d'\n", beat_cfg.teams_thread_limit);
+	fprintf(f, "  OMP_CANCELLATION = '%s'\n", beat_cfg.cancellation ? "TRUE" : "FALSE");
+	fprintf(f, "  OMP_DEFAULT_DEVICE = '%d'\n", icv->default_device);
+	fprintf(f, "  OMP_MAX_TASK_PRIORITY = '%d'\n", beat_cfg.max_task_priority);
+	fprintf(f, "  OMP_DISPLAY_AFFINITY = '%s'\n", beat_cfg.display_affinity ? "TRUE" : "FALSE");
+	fprintf(f, "  OMP_AFFINITY_FORMAT = '%s'\n", beat_cfg.affinity_format);
+	fprintf(f, "  OMP_ALLOCATOR = 'omp_default_mem_alloc'\n");
+	fprintf(f, "  OMP_TARGET_OFFLOAD = '%s'\n",
+		beat_cfg.target_offload == 1 ? "MANDATORY" : beat_cfg.target_offload == 2 ? "DISABLED" : "DEFAULT");
+	if (verbose) {
+		fprintf(f, "  GOMP_SPINCOUNT = '%lu'\n", beat_cfg.spincount);
+		fprintf(f, "  BEAT_DEBUG = '%s'\n", beat_cfg.debug ? "TRUE" : "FALSE");
+	}
+	fputs("OPENMP DISPLAY ENVIRONMENT END\n", f);
+}

@@ -1,0 +1,125 @@
+/* deque.c: the Chase-Lev work-stealing deque (Chase & Lev 2005, with the C11
+ * memory orders of Le et al. 2013). The owner pushes and pops at the bottom
+ * without locks; thieves take from the top with one CAS. The ring grows by
+ * doubling; old rings stay alive until the deque is destroyed because a
+ * thief may still be reading one. */
+#include "rt.h"
+
+#include <stdlib.h>
+
+struct beat_deque_array {
+	long size; /* power of two */
+	struct beat_deque_array *next_retired;
+	_Atomic(void *) slot[];
+};
+
+static struct beat_deque_array *array_new(long size)
+{
+	struct beat_deque_array *a = calloc(1, sizeof *a + size * sizeof(void *));
+	if (!a)
+		beat_fatal("out of memory for a task deque");
+	a->size = size;
+	return a;
+}
+
+static void *array_get(struct beat_deque_array *a, long i)
+{
+	return atomic_load_explicit(&a->slot[i & (a->size - 1)], memory_order_relaxed);
+}
+
+static void array_put(struct beat_deque_array *a, long i, void *item)
+{
+	atomic_store_explicit(&a->slot[i & (a->size - 1)], item, memory_order_relaxed);
+}
+
+void beat_deque_init(struct beat_deque *d)
+{
+	atomic_init(&d->top, 0);
+	atomic_init(&d->bottom, 0);
+	atomic_init(&d->array, NULL);
+	d->retired = NULL;
+}
+
+void beat_deque_destroy(struct beat_deque *d)
+{
+	struct beat_deque_array *a = atomic_load_explicit(&d->array, memory_order_relaxed);
+	free(a);
+	while (d->retired) {
+		struct beat_deque_array *next = d->retired->next_retired;
+		free(d->retired);
+		d->retired = next;
+	}
+	atomic_store_explicit(&d->array, NULL, memory_order_relaxed);
+}
+
+static struct beat_deque_array *grow(struct beat_deque *d, struct beat_deque_array *a,
+				     long top, long bottom)
+{
+	struct beat_deque_array *b = array_new(a ? a->size * 2 : 64);
+	for (long i = top; i < bottom; i++)
+		array_put(b, i, array_get(a, i));
+	if (a) {
+		a->next_retired = d->retired;
+		d->retired = a;
+	}
+	atomic_store_explicit(&d->array, b, memory_order_release);
+	return b;
+}
+
+void beat_deque_push(struct beat_deque *d, void *item)
+{
+	long b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
+	long t = atomic_load_explicit(&d->top, memory_order_acquire);
+	struct beat_deque_array *a = atomic_load_explicit(&d->array, memory_order_relaxed);
+	if (BEAT_UNLIKELY(a == NULL || b - t > a->size - 1))
+		a = grow(d, a, t, b);
+	array_put(a, b, item);
+	atomic_thread_fence(memory_order_release);
+	atomic_store_explicit(&d->bottom, b + 1, memory_order_relaxed);
+}
+
+void *beat_deque_pop(struct beat_deque *d)
+{
+	long b = atomic_load_explicit(&d->bottom, memory_order_relaxed) - 1;
+	struct beat_deque_array *a = atomic_load_explicit(&d->array, memory_order_relaxed);
+	atomic_store_explicit(&d->bottom, b, memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
+	long t = atomic_load_explicit(&d->top, memory_order_relaxed);
+	void *item = NULL;
+	if (t <= b) {
+		item = array_get(a, b);
+		if (t == b) {
+			/* Last item: race the thieves for it. */
+			if (!atomic_compare_exchange_strong_explicit(&d->top, &t, t + 1,
+								     memory_order_seq_cst,
+								     memory_order_relaxed))
+				item = NULL;
+			atomic_store_explicit(&d->bottom, b + 1, memory_order_relaxed);
+		}
+	} else {
+		atomic_store_explicit(&d->bottom, b + 1, memory_order_relaxed);
+	}
+	return item;
+}
+
+void *beat_deque_steal(struct beat_deque *d)
+{
+	long t = atomic_load_explicit(&d->top, memory_order_acquire);
+	atomic_thread_fence(memory_order_seq_cst);
+	long b = atomic_load_explicit(&d->bottom, memory_order_acquire);
+	if (t >= b)
+		return NULL;
+	struct beat_deque_array *a = atomic_load_explicit(&d->array, memory_order_consume);
+	void *item = array_get(a, t);
+	if (!atomic_compare_exchange_strong_explicit(&d->top, &t, t + 1, memory_order_seq_cst,
+						     memory_order_relaxed))
+		return NULL;
+	return item;
+}
+
+long beat_deque_size(struct beat_deque *d)
+{
+	long b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
+	long t = atomic_load_explicit(&d->top, memory_order_relaxed);
+	return b > t ? b - t : 0;
+}

@@ -1,0 +1,336 @@
+/* rt.h: the runtime's internal interface, shared by shim/ and gomp_compat/:
+ * threads, teams, team members, tasks, taskgroups, worksharing slots, ICVs,
+ * configuration and the low-level helpers (futex, mutex, messages) they use.
+ *
+ * Ownership, in one paragraph: a `beat_thread` is one OS thread (a pool worker
+ * or a thread the program made). When it joins a team it gets a `beat_member`
+ * (its seat in that team) which holds its implicit task, its worksharing
+ * counters and its task deque. Nested parallel regions give the same thread
+ * a new seat; the old one is restored when the inner region ends. Explicit
+ * tasks belong to a team and run only on threads seated in that team.
+ * Everything here is hidden inside libbeat.so; only gomp_compat/ exports. */
+#ifndef BEAT_RT_H
+#define BEAT_RT_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BEAT_EXPORT __attribute__((visibility("default")))
+#define BEAT_CACHELINE 64
+#define BEAT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define BEAT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ------------------------------------------------------------------ util.c */
+
+void beat_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void beat_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* Prints "beat: NAME is not supported yet" and exits with status 3. */
+void beat_unsupported(const char *name) __attribute__((noreturn));
+
+void beat_futex_wait(atomic_uint *word, unsigned expected);
+void beat_futex_wake(atomic_uint *word, int count);
+
+static inline void beat_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+/* A futex mutex: 0 free, 1 locked, 2 locked with sleepers. */
+typedef struct {
+	atomic_uint state;
+} beat_mutex_t;
+
+void beat_mutex_lock(beat_mutex_t *m);
+bool beat_mutex_trylock(beat_mutex_t *m);
+void beat_mutex_unlock(beat_mutex_t *m);
+
+/* How many polls a waiter makes before it sleeps; honours OMP_WAIT_POLICY,
+ * GOMP_SPINCOUNT and oversubscription (more threads than CPUs). */
+unsigned long beat_spin_limit(void);
+
+/* Waits until *word != old: polls beat_spin_limit() times, then futex. */
+void beat_wait_while_equal(atomic_uint *word, unsigned old);
+
+/* Monotonic time in seconds. */
+double beat_now(void);
+
+/* ---------------------------------------------------------------- config.c */
+
+#define BEAT_MAX_LEVELS_LIST 16
+
+/* The data-environment ICVs an OpenMP task carries (OpenMP 5.1, 2.4). */
+struct beat_icv {
+	int nthreads;          /* nthreads-var for the next parallel region */
+	int dyn;               /* dyn-var */
+	unsigned sched_kind;   /* run-sched-var kind, omp_sched_t incl. monotonic bit */
+	int sched_chunk;       /* run-sched-var chunk (0: default) */
+	int bind;              /* bind-var for the next region, omp_proc_bind_t */
+	int max_active_levels; /* max-active-levels-var */
+	int thread_limit;      /* thread-limit-var */
+	int default_device;    /* default-device-var */
+	int list_level;        /* which entry of the OMP_NUM_THREADS / OMP_PROC_BIND lists applies next */
+};
+
+enum beat_wait_policy { BEAT_WAIT_UNSET = -1, BEAT_WAIT_PASSIVE = 0, BEAT_WAIT_ACTIVE = 1 };
+
+struct beat_config {
+	struct beat_icv initial;                 /* ICVs of the initial task */
+	int nthreads_list[BEAT_MAX_LEVELS_LIST]; /* OMP_NUM_THREADS per level */
+	int nthreads_list_len;
+	int bind_list[BEAT_MAX_LEVELS_LIST];     /* OMP_PROC_BIND per level */
+	int bind_list_len;
+	int cancellation;                        /* OMP_CANCELLATION */
+	int max_task_priority;                   /* OMP_MAX_TASK_PRIORITY */
+	size_t stacksize;                        /* OMP_STACKSIZE in bytes, 0: default */
+	int wait_policy;                         /* enum beat_wait_policy */
+	unsigned long spincount;                 /* GOMP_SPINCOUNT (polls) */
+	bool spincount_set;
+	int display_env;                         /* 0, 1 true, 2 verbose */
+	int display_affinity;                    /* OMP_DISPLAY_AFFINITY */
+	char affinity_format[256];               /* OMP_AFFINITY_FORMAT */
+	int max_teams;                           /* OMP_NUM_TEAMS (0: unset) */
+	int teams_thread_limit;                  /* OMP_TEAMS_THREAD_LIMIT (0: unset) */
+	int target_offload;                      /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
+	char places_text[256];                   /* OMP_PLACES as given, for display */
+	int debug;                               /* BEAT_DEBUG */
+};
+
+extern struct beat_config beat_cfg;
+
+/* Parses the environment once; cheap to call again. */
+void beat_config_init(void);
+/* Prints the OMP_DISPLAY_ENV block (verbose adds beat's own variables). */
+void beat_config_display(bool verbose);
+
+/* -------------------------------------------------------------- topology.c */
+
+struct beat_place {
+	int ncpus;
+	int *cpus; /* OS CPU numbers */
+};
+
+extern int beat_num_cpus;          /* CPUs this process may run on */
+extern int beat_num_places;
+extern struct beat_place *beat_places;
+
+void beat_topology_init(void);
+/* Builds the place list from OMP_PLACES (after the ICVs are parsed). */
+void beat_topology_places_init(void);
+/* Binds the calling thread to place p (no-op when p < 0). */
+void beat_bind_to_place(int p);
+
+/* ----------------------------------------------------------------- deque.c */
+
+/* Chase-Lev work-stealing deque of pointers: the owner pushes and pops at the
+ * bottom, thieves take from the top. */
+struct beat_deque_array;
+struct beat_deque {
+	_Alignas(BEAT_CACHELINE) atomic_long top;
+	_Alignas(BEAT_CACHELINE) atomic_long bottom;
+	_Atomic(struct beat_deque_array *) array;
+	struct beat_deque_array *retired; /* old arrays, freed at destroy */
+};
+
+void beat_deque_init(struct beat_deque *d);
+void beat_deque_destroy(struct beat_deque *d);
+void beat_deque_push(struct beat_deque *d, void *item);
+void *beat_deque_pop(struct beat_deque *d);
+/* NULL when empty or when the race for the last item was lost. */
+void *beat_deque_steal(struct beat_deque *d);
+long beat_deque_size(struct beat_deque *d);
+
+/* ------------------------------------------------------------------ task.c */
+
+enum {
+	BEAT_TASK_IMPLICIT = 1 << 0,
+	BEAT_TASK_FINAL = 1 << 1,    /* the task is final: its children are included */
+	BEAT_TASK_UNTIED = 1 << 2,
+	BEAT_TASK_UNDEFERRED = 1 << 3,
+};
+
+struct beat_team;
+struct beat_member;
+
+struct beat_taskgroup {
+	struct beat_taskgroup *prev;
+	atomic_long count;        /* unfinished tasks created in the group (and their descendants) */
+	atomic_int cancelled;
+	void *reductions;         /* task-reduction descriptor (later issue) */
+};
+
+struct beat_task {
+	void (*fn)(void *);
+	void *data;
+	struct beat_task *parent;
+	struct beat_team *team;
+	struct beat_taskgroup *taskgroup; /* innermost taskgroup active in this task */
+	struct beat_taskgroup *counted_in; /* taskgroup whose count includes this task */
+	atomic_long children;             /* unfinished child tasks (taskwait) */
+	atomic_int refs;                  /* 1 while running + 1 per unfinished child */
+	unsigned flags;
+	int priority;
+	struct beat_icv icv;
+};
+
+/* Creates a deferred task running fn(data) (data already copied into the
+ * task's own block by the caller via beat_task_alloc). */
+struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out);
+void beat_task_submit(struct beat_task *t, void (*fn)(void *), unsigned flags, int priority);
+/* Runs fn(data) now as an undeferred child task of the current task. */
+void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags);
+void beat_taskwait(void);
+void beat_taskyield(void);
+void beat_taskgroup_start(void);
+void beat_taskgroup_end(void);
+/* Runs at most one queued task of the caller's team; true if it ran one. */
+bool beat_task_run_one(struct beat_member *m);
+bool beat_in_final(void);
+/* Runs team tasks until done(arg); sleeps on the team futex when idle.
+ * Whoever makes done() true must call beat_team_wake(). */
+void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg);
+
+/* ------------------------------------------------------------------ team.c */
+
+#define BEAT_WS_RING 8
+
+/* One worksharing construct in progress (loop, sections, single-copy,
+ * scope). Slots are reused round-robin once every member has left. */
+struct beat_ws {
+	_Alignas(BEAT_CACHELINE) beat_mutex_t lock;
+	atomic_ulong id;    /* construct number occupying the slot */
+	atomic_uint left;   /* members that have left it */
+	unsigned long id_pending; /* id being initialised (under lock) */
+	/* loop, signed */
+	long start, end, incr, chunk;
+	/* loop, unsigned long long */
+	unsigned long long ustart, uend, uincr, uchunk;
+	bool up;            /* ull loop counts upwards */
+	bool is_ull;
+	int sched;          /* omp_sched_t kind without the monotonic bit */
+	_Alignas(BEAT_CACHELINE) atomic_long next;      /* dynamic/guided cursor */
+	atomic_ullong unext;
+	_Alignas(BEAT_CACHELINE) atomic_ullong ord_next; /* ordered token: first logical iteration allowed */
+	unsigned long long niters;  /* logical iteration count (ordered, doacross) */
+	void *doacross;             /* doacross.c state */
+	void *copyprivate;          /* GOMP_single_copy_* */
+	void *mem;                  /* GOMP_loop_start / sections2 reduction memory */
+	atomic_int cancelled;
+};
+
+/* A thread's seat in one team. */
+struct beat_member {
+	_Alignas(BEAT_CACHELINE) struct beat_team *team;
+	unsigned id;
+	struct beat_thread *thread;
+	struct beat_task itask;             /* the implicit task */
+	unsigned long ws_index;             /* worksharing constructs entered */
+	unsigned long single_index;         /* single constructs entered */
+	struct beat_ws *ws;                 /* construct in progress */
+	unsigned long long static_trip;     /* static chunks taken in the current loop */
+	unsigned long long ord_start;       /* ordered: first logical iteration of our chunk */
+	unsigned long long ord_len;         /* ordered: length of our chunk (0: none) */
+	int place;                          /* place index or -1 */
+	int place_part_first, place_part_len; /* place-partition-var */
+	struct beat_deque deque;
+	unsigned rng;
+};
+
+struct beat_team {
+	unsigned nthreads;
+	unsigned level;          /* nesting level (0: initial team) */
+	unsigned active_level;   /* active (more than one thread) levels */
+	struct beat_member *parent_member; /* seat of the master in the enclosing team */
+	struct beat_member *members;       /* [nthreads] */
+	/* barrier */
+	_Alignas(BEAT_CACHELINE) atomic_uint bar_arrived;
+	atomic_uint bar_gen;
+	/* explicit tasks */
+	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* unfinished explicit tasks */
+	atomic_long queued;                            /* tasks sitting in deques */
+	_Alignas(BEAT_CACHELINE) atomic_uint wake_seq; /* futex for sleeping members */
+	atomic_int sleepers;
+	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
+	atomic_int cancelled;    /* parallel region cancelled */
+	atomic_uint released;    /* workers that no longer touch the team */
+	struct beat_ws ws_ring[BEAT_WS_RING];
+	void (*fn)(void *);
+	void *data;
+	atomic_int master_waiting; /* master sleeps until all workers released */
+};
+
+struct beat_thread {
+	struct beat_member *m;   /* current seat (never NULL once initialised) */
+	struct beat_task *task;  /* task being executed */
+	/* pool */
+	_Alignas(BEAT_CACHELINE) atomic_uint go; /* futex: bumped when work is handed over */
+	atomic_int sleeping;     /* the worker sleeps on go */
+	unsigned go_seen;
+	struct beat_member *next_m;
+	struct beat_thread *next_idle;
+	bool is_worker;          /* made by beat's pool */
+	bool exiting;
+	pthread_t pth;
+	int bound_place;         /* place this OS thread is bound to, -1 none */
+	struct beat_team *initial_team;
+};
+
+extern __thread struct beat_thread *beat_tls_self;
+struct beat_thread *beat_self_slow(void);
+
+static inline struct beat_thread *beat_self(void)
+{
+	struct beat_thread *t = beat_tls_self;
+	if (BEAT_UNLIKELY(t == NULL))
+		t = beat_self_slow();
+	return t;
+}
+
+static inline struct beat_member *beat_member_self(void)
+{
+	return beat_self()->m;
+}
+
+/* Number of threads the next parallel region would get. */
+unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_clause);
+/* Runs fn(data) as a parallel region of nthreads (already decided, >= 1)
+ * with the given proc_bind (0: use bind-var); returns after the region's end
+ * (barrier included). */
+void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+/* Split form (GOMP_parallel_start / _end). */
+void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+void beat_parallel_end(void);
+
+/* Team barrier; completes all explicit tasks of the team first. Returns true
+ * when the region was cancelled. */
+bool beat_barrier(struct beat_member *m);
+void beat_team_wake(struct beat_team *team);
+/* Releases the barrier if every member arrived and no task is left. */
+void beat_barrier_try_release(struct beat_team *team);
+
+/* Worksharing: returns the slot of the next construct for member m. When
+ * *first is true the caller initialises it and then calls beat_ws_publish. */
+struct beat_ws *beat_ws_enter(struct beat_member *m, bool *first);
+void beat_ws_publish(struct beat_ws *ws);
+/* The member is done with its current construct (slot may be reused). */
+void beat_ws_leave(struct beat_member *m);
+/* Frees what a construct allocated in its slot (doacross, mem). */
+void beat_ws_free_state(struct beat_ws *ws);
+
+/* Threads accounting for OMP_THREAD_LIMIT. */
+extern atomic_int beat_threads_busy;
+/* Called after fork() in the child. */
+void beat_team_atfork_child(void);
+
+#endif

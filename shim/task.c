@@ -1,0 +1,249 @@
+/* task.c: explicit tasks with child stealing: creation (push on the creating
+ * member's deque), execution, completion accounting (parent, taskgroup,
+ * team), taskwait, taskgroups, and the help-while-waiting loop every wait of
+ * the runtime uses (run queued team tasks; sleep on the team futex when there
+ * is nothing to do).
+ *
+ * Lifetime: a task is freed when it has finished and none of its children is
+ * unfinished (`refs`); implicit tasks live in the team's seats and are never
+ * freed here. Completion touches the team last: once team->task_count drops
+ * to zero the end barrier may release and the team be freed. */
+#include "rt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --------------------------------------------------------- private helpers */
+
+static size_t round_up(size_t x, size_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+static void task_unref(struct beat_task *task)
+{
+	while (task && !(task->flags & BEAT_TASK_IMPLICIT)) {
+		if (atomic_fetch_sub_explicit(&task->refs, 1, memory_order_acq_rel) != 1)
+			return;
+		struct beat_task *parent = task->parent;
+		free(task);
+		task = parent;
+	}
+}
+
+static void try_release_barrier(struct beat_team *team)
+{
+	extern void beat_barrier_try_release(struct beat_team *team);
+	if (atomic_load_explicit(&team->bar_arrived, memory_order_seq_cst) == team->nthreads)
+		beat_barrier_try_release(team);
+}
+
+static void task_complete(struct beat_task *task)
+{
+	struct beat_team *team = task->team;
+	struct beat_taskgroup *tg = task->counted_in;
+	struct beat_task *parent = task->parent;
+	bool wake = false;
+	if (tg && atomic_fetch_sub_explicit(&tg->count, 1, memory_order_acq_rel) == 1)
+		wake = true;
+	if (atomic_fetch_sub_explicit(&parent->children, 1, memory_order_acq_rel) == 1)
+		wake = true;
+	task_unref(task);
+	if (wake)
+		beat_team_wake(team);
+	if (atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst) == 1)
+		try_release_barrier(team);
+}
+
+static void task_execute(struct beat_thread *t, struct beat_task *task)
+{
+	struct beat_task *prev = t->task;
+	t->task = task;
+	task->fn(task->data);
+	t->task = prev;
+	task_complete(task);
+}
+
+static struct beat_task *steal_any(struct beat_member *m)
+{
+	struct beat_team *team = m->team;
+	unsigned n = team->nthreads;
+	if (n == 1 || atomic_load_explicit(&team->queued, memory_order_relaxed) <= 0)
+		return NULL;
+	m->rng = m->rng * 1103515245u + 12345u;
+	unsigned start = (m->rng >> 8) % n;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned v = start + k < n ? start + k : start + k - n;
+		if (v == m->id)
+			continue;
+		struct beat_task *task = beat_deque_steal(&team->members[v].deque);
+		if (task)
+			return task;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ public API */
+
+struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out)
+{
+	size_t align = arg_align > 16 ? arg_align : 16;
+	size_t hdr = round_up(sizeof(struct beat_task), align);
+	size_t total = round_up(hdr + arg_size, align);
+	struct beat_task *task = aligned_alloc(align, total);
+	if (!task)
+		beat_fatal("out of memory for a task (%zu bytes)", total);
+	memset(task, 0, sizeof *task);
+	task->data = (char *)task + hdr;
+	*arg_out = task->data;
+	return task;
+}
+
+/* Links a new child task to the current task, its taskgroup and team. */
+static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(void *),
+		      unsigned flags, int priority)
+{
+	struct beat_task *parent = t->task;
+	task->fn = fn;
+	task->parent = parent;
+	task->team = t->m->team;
+	task->flags = flags & ~BEAT_TASK_IMPLICIT;
+	task->priority = priority;
+	task->icv = parent->icv;
+	task->taskgroup = parent->taskgroup;
+	atomic_init(&task->refs, 1);
+	atomic_init(&task->children, 0);
+	if (!(parent->flags & BEAT_TASK_IMPLICIT))
+		atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
+}
+
+void beat_task_submit(struct beat_task *task, void (*fn)(void *), unsigned flags, int priority)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_member *m = t->m;
+	struct beat_team *team = m->team;
+	task_link(t, task, fn, flags, priority);
+	struct beat_taskgroup *tg = task->taskgroup;
+	task->counted_in = tg;
+	if (tg)
+		atomic_fetch_add_explicit(&tg->count, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->task->children, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&team->task_count, 1, memory_order_relaxed);
+	beat_deque_push(&m->deque, task);
+	atomic_fetch_add_explicit(&team->queued, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) > 0) {
+		atomic_fetch_add_explicit(&team->wake_seq, 1, memory_order_seq_cst);
+		beat_futex_wake(&team->wake_seq, 1);
+	}
+}
+
+void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
+{
+	struct beat_thread *t = beat_self();
+	void *unused;
+	struct beat_task *task = beat_task_alloc(0, 16, &unused);
+	task_link(t, task, fn, flags | BEAT_TASK_UNDEFERRED, 0);
+	task->data = data;
+	struct beat_task *prev = t->task;
+	t->task = task;
+	fn(data);
+	t->task = prev;
+	task_unref(task);
+}
+
+bool beat_task_run_one(struct beat_member *m)
+{
+	struct beat_task *task = beat_deque_pop(&m->deque);
+	if (!task)
+		task = steal_any(m);
+	if (!task)
+		return false;
+	atomic_fetch_sub_explicit(&m->team->queued, 1, memory_order_relaxed);
+	task_execute(m->thread, task);
+	return true;
+}
+
+void beat_team_wake(struct beat_team *team)
+{
+	atomic_fetch_add_explicit(&team->wake_seq, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) > 0)
+		beat_futex_wake(&team->wake_seq, 0x7fffffff);
+}
+
+void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
+{
+	struct beat_team *team = m->team;
+	unsigned long limit = beat_spin_limit();
+	unsigned long idle = 0;
+	while (!done(arg)) {
+		if (beat_task_run_one(m)) {
+			idle = 0;
+			continue;
+		}
+		if (idle < limit) {
+			idle++;
+			beat_cpu_relax();
+			continue;
+		}
+		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
+		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
+		if (!done(arg) && atomic_load_explicit(&team->queued, memory_order_seq_cst) <= 0)
+			beat_futex_wait(&team->wake_seq, seq);
+		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
+		idle = limit / 2;
+	}
+}
+
+static bool no_children(void *arg)
+{
+	struct beat_task *task = arg;
+	return atomic_load_explicit(&task->children, memory_order_acquire) == 0;
+}
+
+void beat_taskwait(void)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_task *task = t->task;
+	if (atomic_load_explicit(&task->children, memory_order_acquire) == 0)
+		return;
+	beat_help_until(t->m, no_children, task);
+}
+
+void beat_taskyield(void)
+{
+	struct beat_thread *t = beat_self();
+	beat_task_run_one(t->m);
+}
+
+void beat_taskgroup_start(void)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_taskgroup *tg = calloc(1, sizeof *tg);
+	if (!tg)
+		beat_fatal("out of memory for a taskgroup");
+	tg->prev = t->task->taskgroup;
+	t->task->taskgroup = tg;
+}
+
+static bool group_empty(void *arg)
+{
+	struct beat_taskgroup *tg = arg;
+	return atomic_load_explicit(&tg->count, memory_order_acquire) == 0;
+}
+
+void beat_taskgroup_end(void)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_task *task = t->task;
+	struct beat_taskgroup *tg = task->taskgroup;
+	if (!tg)
+		return;
+	beat_help_until(t->m, group_empty, tg);
+	task->taskgroup = tg->prev;
+	free(tg);
+}
+
+bool beat_in_final(void)
+{
+	return (beat_self()->task->flags & BEAT_TASK_FINAL) != 0;
+}

@@ -1,0 +1,393 @@
+/* team.c: threads and teams: the pool of worker threads (made lazily with the
+ * real pthread_create, parked on a futex between regions), the per-thread
+ * state of threads beat did not make, and the start and end of a parallel
+ * region (team size, ICV inheritance, places, seats, the end barrier).
+ *
+ * A region's master hands each worker a seat (struct beat_member) and bumps
+ * the worker's `go` futex; the worker runs the implicit task, joins the end
+ * barrier, counts itself in team->released, and returns to the idle list.
+ * The master frees the team only after every worker has been released, so no
+ * worker ever touches freed memory. */
+#include "rt.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+__thread struct beat_thread *beat_tls_self;
+atomic_int beat_threads_busy;
+
+static beat_mutex_t pool_lock;
+static struct beat_thread *idle_head;
+static int pool_size;
+
+/* --------------------------------------------------------- private helpers */
+
+static void *xcalloc_aligned(size_t size)
+{
+	size = (size + BEAT_CACHELINE - 1) & ~(size_t)(BEAT_CACHELINE - 1);
+	void *p = aligned_alloc(BEAT_CACHELINE, size);
+	if (!p)
+		beat_fatal("out of memory (%zu bytes for a team)", size);
+	memset(p, 0, size);
+	return p;
+}
+
+static void ws_ring_init(struct beat_team *team)
+{
+	for (unsigned s = 0; s < BEAT_WS_RING; s++) {
+		struct beat_ws *ws = &team->ws_ring[s];
+		atomic_init(&ws->id, s);
+		atomic_init(&ws->left, team->nthreads);
+	}
+}
+
+static void ws_ring_destroy(struct beat_team *team)
+{
+	extern void beat_ws_free_state(struct beat_ws *ws);
+	for (unsigned s = 0; s < BEAT_WS_RING; s++)
+		beat_ws_free_state(&team->ws_ring[s]);
+}
+
+static struct beat_team *team_new(unsigned nthreads)
+{
+	struct beat_team *team = xcalloc_aligned(sizeof *team);
+	team->nthreads = nthreads;
+	team->members = xcalloc_aligned(nthreads * sizeof(struct beat_member));
+	ws_ring_init(team);
+	for (unsigned i = 0; i < nthreads; i++) {
+		struct beat_member *m = &team->members[i];
+		m->team = team;
+		m->id = i;
+		m->ws_index = BEAT_WS_RING;
+		m->place = -1;
+		m->rng = 0x9e3779b9u * (i + 1);
+		beat_deque_init(&m->deque);
+	}
+	return team;
+}
+
+static void team_free(struct beat_team *team)
+{
+	for (unsigned i = 0; i < team->nthreads; i++)
+		beat_deque_destroy(&team->members[i].deque);
+	ws_ring_destroy(team);
+	free(team->members);
+	free(team);
+}
+
+/* The implicit task of a seat inherits the encountering task's ICVs, with
+ * the per-level OMP_NUM_THREADS / OMP_PROC_BIND list entries applied. */
+static void implicit_task_init(struct beat_member *m, struct beat_task *encountering)
+{
+	struct beat_task *it = &m->itask;
+	it->parent = encountering;
+	it->team = m->team;
+	it->flags = BEAT_TASK_IMPLICIT;
+	atomic_init(&it->refs, 1);
+	atomic_init(&it->children, 0);
+	it->icv = encountering->icv;
+	int lvl = it->icv.list_level;
+	if (lvl < beat_cfg.nthreads_list_len)
+		it->icv.nthreads = beat_cfg.nthreads_list[lvl];
+	if (lvl < beat_cfg.bind_list_len)
+		it->icv.bind = beat_cfg.bind_list[lvl];
+	it->icv.list_level = lvl + 1;
+}
+
+static struct beat_thread *thread_new(bool is_worker)
+{
+	struct beat_thread *t = xcalloc_aligned(sizeof *t);
+	t->is_worker = is_worker;
+	t->bound_place = -1;
+	return t;
+}
+
+/* A seat for a thread that runs OpenMP code outside any region: an initial
+ * team of one at level 0. */
+static void initial_seat(struct beat_thread *t)
+{
+	beat_config_init();
+	struct beat_team *team = team_new(1);
+	team->level = 0;
+	team->active_level = 0;
+	struct beat_member *m = &team->members[0];
+	m->thread = t;
+	struct beat_task *it = &m->itask;
+	it->team = team;
+	it->flags = BEAT_TASK_IMPLICIT;
+	atomic_init(&it->refs, 1);
+	it->icv = beat_cfg.initial;
+	t->initial_team = team;
+	t->m = m;
+	t->task = it;
+}
+
+static void *worker_main(void *arg);
+
+static void pool_spawn_failed(int err)
+{
+	beat_fatal("cannot create a worker thread (error %d); lower OMP_NUM_THREADS", err);
+}
+
+static struct beat_thread *pool_take(void)
+{
+	beat_mutex_lock(&pool_lock);
+	struct beat_thread *t = idle_head;
+	if (t)
+		idle_head = t->next_idle;
+	beat_mutex_unlock(&pool_lock);
+	if (t)
+		return t;
+	t = thread_new(true);
+	t->go_seen = 0;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (beat_cfg.stacksize)
+		pthread_attr_setstacksize(&attr, beat_cfg.stacksize);
+	int err = pthread_create(&t->pth, &attr, worker_main, t);
+	pthread_attr_destroy(&attr);
+	if (err)
+		pool_spawn_failed(err);
+	__atomic_fetch_add(&pool_size, 1, __ATOMIC_RELAXED);
+	return t;
+}
+
+static void pool_give_back(struct beat_thread *t)
+{
+	beat_mutex_lock(&pool_lock);
+	t->next_idle = idle_head;
+	idle_head = t;
+	beat_mutex_unlock(&pool_lock);
+}
+
+static void hand_over(struct beat_thread *w, struct beat_member *m)
+{
+	w->next_m = m;
+	atomic_fetch_add_explicit(&w->go, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&w->sleeping, memory_order_seq_cst))
+		beat_futex_wake(&w->go, 1);
+}
+
+/* Worker side: wait for the next seat (spin, then futex). */
+static struct beat_member *wait_for_seat(struct beat_thread *t)
+{
+	unsigned seen = t->go_seen;
+	unsigned long limit = beat_spin_limit();
+	for (unsigned long i = 0; i < limit; i++) {
+		if (atomic_load_explicit(&t->go, memory_order_acquire) != seen)
+			goto got;
+		beat_cpu_relax();
+	}
+	for (;;) {
+		atomic_store_explicit(&t->sleeping, 1, memory_order_seq_cst);
+		if (atomic_load_explicit(&t->go, memory_order_seq_cst) != seen)
+			break;
+		beat_futex_wait(&t->go, seen);
+	}
+	atomic_store_explicit(&t->sleeping, 0, memory_order_relaxed);
+got:
+	t->go_seen = atomic_load_explicit(&t->go, memory_order_acquire);
+	return t->next_m;
+}
+
+static void bind_seat(struct beat_thread *t, struct beat_member *m)
+{
+	if (m->place >= 0 && m->place != t->bound_place) {
+		beat_bind_to_place(m->place);
+		t->bound_place = m->place;
+	}
+}
+
+static void release_team(struct beat_team *team)
+{
+	atomic_fetch_add_explicit(&team->released, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&team->master_waiting, memory_order_seq_cst))
+		beat_futex_wake(&team->released, 1);
+}
+
+static void *worker_main(void *arg)
+{
+	struct beat_thread *t = arg;
+	beat_tls_self = t;
+	for (;;) {
+		struct beat_member *m = wait_for_seat(t);
+		if (t->exiting || m == NULL)
+			return NULL;
+		struct beat_team *team = m->team;
+		t->m = m;
+		t->task = &m->itask;
+		bind_seat(t, m);
+		team->fn(team->data);
+		beat_barrier(m);
+		t->m = NULL;
+		t->task = NULL;
+		atomic_fetch_sub_explicit(&beat_threads_busy, 1, memory_order_relaxed);
+		pool_give_back(t);
+		release_team(team); /* last touch of the team */
+	}
+}
+
+static void wait_released(struct beat_team *team)
+{
+	unsigned want = team->nthreads - 1;
+	unsigned long limit = beat_spin_limit() + 64;
+	for (unsigned long i = 0; i < limit; i++) {
+		if (atomic_load_explicit(&team->released, memory_order_acquire) == want)
+			return;
+		beat_cpu_relax();
+	}
+	for (;;) {
+		atomic_store_explicit(&team->master_waiting, 1, memory_order_seq_cst);
+		unsigned r = atomic_load_explicit(&team->released, memory_order_seq_cst);
+		if (r == want)
+			return;
+		beat_futex_wait(&team->released, r);
+	}
+}
+
+/* Places of the seats, following the bind policy (OpenMP 5.1, 2.6.2). */
+static void assign_places(struct beat_team *team, struct beat_member *master_seat, int bind)
+{
+	if (bind == 0 || beat_num_places == 0)
+		return;
+	int p0 = master_seat->place >= 0 ? master_seat->place : 0;
+	unsigned n = team->nthreads;
+	int np = beat_num_places;
+	for (unsigned i = 0; i < n; i++) {
+		int p;
+		if (bind == 2)
+			p = p0;
+		else if (bind == 4 && (int)n <= np)
+			p = (p0 + (int)((long)i * np / n)) % np;
+		else
+			p = (p0 + (int)i) % np;
+		team->members[i].place = p;
+		team->members[i].place_part_first = 0;
+		team->members[i].place_part_len = np;
+	}
+}
+
+/* ------------------------------------------------------------ public API */
+
+struct beat_thread *beat_self_slow(void)
+{
+	struct beat_thread *t = thread_new(false);
+	beat_tls_self = t;
+	initial_seat(t);
+	atomic_fetch_add_explicit(&beat_threads_busy, 1, memory_order_relaxed);
+	return t;
+}
+
+unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_clause)
+{
+	struct beat_member *m = t->m;
+	struct beat_icv *icv = &t->task->icv;
+	if (!if_clause)
+		return 1;
+	if ((int)m->team->active_level >= icv->max_active_levels)
+		return 1;
+	long n = requested ? (long)requested : (long)icv->nthreads;
+	if (n < 1)
+		n = 1;
+	if (icv->dyn && n > beat_num_cpus)
+		n = beat_num_cpus;
+	if (icv->thread_limit != INT_MAX) {
+		long room = (long)icv->thread_limit - atomic_load(&beat_threads_busy) + 1;
+		if (room < 1)
+			room = 1;
+		if (n > room)
+			n = room;
+	}
+	if (n > 0x10000)
+		n = 0x10000;
+	return (unsigned)n;
+}
+
+void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_member *outer = t->m;
+	struct beat_task *encountering = t->task;
+	if (nthreads < 1)
+		nthreads = 1;
+	struct beat_team *team = team_new(nthreads);
+	team->fn = fn;
+	team->data = data;
+	team->parent_member = outer;
+	team->level = outer->team->level + 1;
+	team->active_level = outer->team->active_level + (nthreads > 1);
+	int bind = proc_bind ? proc_bind : encountering->icv.bind;
+	if (beat_num_places > 0 && bind != 0)
+		assign_places(team, outer, bind == 1 ? 3 : bind);
+	for (unsigned i = 0; i < nthreads; i++)
+		implicit_task_init(&team->members[i], encountering);
+	if (bind != 0)
+		for (unsigned i = 0; i < nthreads; i++)
+			team->members[i].itask.icv.bind =
+				team->members[i].itask.icv.bind ? team->members[i].itask.icv.bind : bind;
+	team->members[0].thread = t;
+	if (nthreads > 1)
+		atomic_fetch_add_explicit(&beat_threads_busy, nthreads - 1, memory_order_relaxed);
+	for (unsigned i = 1; i < nthreads; i++) {
+		struct beat_thread *w = pool_take();
+		team->members[i].thread = w;
+		hand_over(w, &team->members[i]);
+	}
+	t->m = &team->members[0];
+	t->task = &team->members[0].itask;
+	if (team->members[0].place >= 0)
+		bind_seat(t, &team->members[0]);
+	if (beat_cfg.debug)
+		beat_warn("debug: parallel region level %u with %u threads", team->level, nthreads);
+}
+
+void beat_parallel_end(void)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_member *m = t->m;
+	struct beat_team *team = m->team;
+	beat_barrier(m);
+	if (team->nthreads > 1)
+		wait_released(team);
+	struct beat_member *outer = team->parent_member;
+	t->m = outer;
+	t->task = m->itask.parent;
+	team_free(team);
+}
+
+void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind)
+{
+	beat_parallel_start(fn, data, nthreads, proc_bind);
+	fn(data);
+	beat_parallel_end();
+}
+
+/* After fork() only the forking thread exists in the child: forget the pool
+ * (its threads are gone) and keep the forking thread's own state. */
+void beat_team_atfork_child(void)
+{
+	atomic_init(&pool_lock.state, 0);
+	idle_head = NULL;
+	pool_size = 0;
+	struct beat_thread *t = beat_tls_self;
+	atomic_store(&beat_threads_busy, t ? 1 : 0);
+}
+
+static void atfork_child(void)
+{
+	beat_team_atfork_child();
+}
+
+__attribute__((constructor)) static void team_register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, atfork_child);
+	/* OMP_DISPLAY_ENV is printed at start, as libgomp does; otherwise the
+	 * environment is parsed on first use, so non-OpenMP programs pay nothing. */
+	const char *d = getenv("OMP_DISPLAY_ENV");
+	if ((d && *d) || getenv("BEAT_HELP_ENV"))
+		beat_config_init();
+}

@@ -1,0 +1,120 @@
+/* util.c: messages, futex wrappers, the futex mutex and spin-then-sleep
+ * waiting that every other part of the runtime builds on. */
+#include "rt.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof buf, "beat: %s", prefix);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		n = 0;
+	int k = vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+	if (k > 0)
+		n += k < (int)(sizeof buf - n - 1) ? k : (int)(sizeof buf - n - 2);
+	buf[n++] = '\n';
+	ssize_t unused = write(2, buf, n);
+	(void)unused;
+}
+
+void beat_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void beat_fatal(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
+	_exit(3);
+}
+
+void beat_unsupported(const char *name)
+{
+	fflush(stdout);
+	beat_fatal("%s is not supported yet", name);
+}
+
+void beat_futex_wait(atomic_uint *word, unsigned expected)
+{
+	syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+void beat_futex_wake(atomic_uint *word, int count)
+{
+	syscall(SYS_futex, (unsigned *)word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
+}
+
+bool beat_mutex_trylock(beat_mutex_t *m)
+{
+	unsigned expected = 0;
+	return atomic_compare_exchange_strong_explicit(&m->state, &expected, 1,
+						       memory_order_acquire,
+						       memory_order_relaxed);
+}
+
+void beat_mutex_lock(beat_mutex_t *m)
+{
+	if (BEAT_LIKELY(beat_mutex_trylock(m)))
+		return;
+	for (int i = 0; i < 100; i++) {
+		beat_cpu_relax();
+		if (atomic_load_explicit(&m->state, memory_order_relaxed) == 0 &&
+		    beat_mutex_trylock(m))
+			return;
+	}
+	while (atomic_exchange_explicit(&m->state, 2, memory_order_acquire) != 0)
+		beat_futex_wait(&m->state, 2);
+}
+
+void beat_mutex_unlock(beat_mutex_t *m)
+{
+	if (atomic_exchange_explicit(&m->state, 0, memory_order_release) == 2)
+		beat_futex_wake(&m->state, 1);
+}
+
+unsigned long beat_spin_limit(void)
+{
+	extern atomic_int beat_threads_busy;
+	if (beat_cfg.wait_policy == BEAT_WAIT_PASSIVE)
+		return 0;
+	unsigned long limit = beat_cfg.spincount;
+	/* More runnable threads than CPUs: a spinning waiter steals the CPU from
+	 * the thread it waits for, so poll only briefly. */
+	if (atomic_load_explicit(&beat_threads_busy, memory_order_relaxed) > beat_num_cpus &&
+	    beat_cfg.wait_policy != BEAT_WAIT_ACTIVE && !beat_cfg.spincount_set)
+		limit = limit < 100 ? limit : 100;
+	return limit;
+}
+
+void beat_wait_while_equal(atomic_uint *word, unsigned old)
+{
+	unsigned long limit = beat_spin_limit();
+	for (unsigned long i = 0; i < limit; i++) {
+		if (atomic_load_explicit(word, memory_order_acquire) != old)
+			return;
+		beat_cpu_relax();
+	}
+	while (atomic_load_explicit(word, memory_order_acquire) == old)
+		beat_futex_wait(word, old);
+}
+
+double beat_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
