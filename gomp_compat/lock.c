@@ -137,41 +137,41 @@ static struct nest_lock_25 *nest25(void *l)
 }
 
 /* Simple 2.5 locks have the 3.0 layout: alias the same code. */
-BEAT_EXPORT void beat_compat_init_lock_25(omp_lock_t *l)
+BEAT_EXPORT void compat25_init_lock(omp_lock_t *l)
 {
 	omp_init_lock(l);
 }
 
-BEAT_EXPORT void beat_compat_destroy_lock_25(omp_lock_t *l)
+BEAT_EXPORT void compat25_destroy_lock(omp_lock_t *l)
 {
 }
 
-BEAT_EXPORT void beat_compat_set_lock_25(omp_lock_t *l)
+BEAT_EXPORT void compat25_set_lock(omp_lock_t *l)
 {
 	beat_mutex_lock(simple(l));
 }
 
-BEAT_EXPORT void beat_compat_unset_lock_25(omp_lock_t *l)
+BEAT_EXPORT void compat25_unset_lock(omp_lock_t *l)
 {
 	beat_mutex_unlock(simple(l));
 }
 
-BEAT_EXPORT int beat_compat_test_lock_25(omp_lock_t *l)
+BEAT_EXPORT int compat25_test_lock(omp_lock_t *l)
 {
 	return beat_mutex_trylock(simple(l));
 }
 
-BEAT_EXPORT void beat_compat_init_nest_lock_25(void *l)
+BEAT_EXPORT void compat25_init_nest_lock(void *l)
 {
 	atomic_init(&nest25(l)->owner, 0);
 	nest25(l)->count = 0;
 }
 
-BEAT_EXPORT void beat_compat_destroy_nest_lock_25(void *l)
+BEAT_EXPORT void compat25_destroy_nest_lock(void *l)
 {
 }
 
-BEAT_EXPORT void beat_compat_set_nest_lock_25(void *l)
+BEAT_EXPORT void compat25_set_nest_lock(void *l)
 {
 	struct nest_lock_25 *n = nest25(l);
 	unsigned me = thread_id();
@@ -191,7 +191,7 @@ BEAT_EXPORT void beat_compat_set_nest_lock_25(void *l)
 	}
 }
 
-BEAT_EXPORT void beat_compat_unset_nest_lock_25(void *l)
+BEAT_EXPORT void compat25_unset_nest_lock(void *l)
 {
 	struct nest_lock_25 *n = nest25(l);
 	if (--n->count == 0) {
@@ -200,7 +200,7 @@ BEAT_EXPORT void beat_compat_unset_nest_lock_25(void *l)
 	}
 }
 
-BEAT_EXPORT int beat_compat_test_nest_lock_25(void *l)
+BEAT_EXPORT int compat25_test_nest_lock(void *l)
 {
 	struct nest_lock_25 *n = nest25(l);
 	unsigned me = thread_id();
@@ -216,13 +216,13 @@ BEAT_EXPORT int beat_compat_test_nest_lock_25(void *l)
 	return 0;
 }
 
-__asm__(".symver beat_compat_init_lock_25, omp_init_lock@OMP_1.0");
-__asm__(".symver beat_compat_destroy_lock_25, omp_destroy_lock@OMP_1.0");
-__asm__(".symver beat_compat_set_lock_25, omp_set_lock@OMP_1.0");
-__asm__(".symver beat_compat_unset_lock_25, omp_unset_lock@OMP_1.0");
-__asm__(".symver beat_compat_test_lock_25, omp_test_lock@OMP_1.0");
-__asm__(".symver beat_compat_init_nest_lock_25, omp_init_nest_lock@OMP_1.0");
-__asm__(".symver beat_compat_destroy_nest_lock_25, omp_destroy_nest_lock@OMP_1.0");
-__asm__(".symver beat_compat_set_nest_lock_25, omp_set_nest_lock@OMP_1.0");
-__asm__(".symver beat_compat_unset_nest_lock_25, omp_unset_nest_lock@OMP_1.0");
-__asm__(".symver beat_compat_test_nest_lock_25, omp_test_nest_lock@OMP_1.0");
+__asm__(".symver compat25_init_lock, omp_init_lock@OMP_1.0");
+__asm__(".symver compat25_destroy_lock, omp_destroy_lock@OMP_1.0");
+__asm__(".symver compat25_set_lock, omp_set_lock@OMP_1.0");
+__asm__(".symver compat25_unset_lock, omp_unset_lock@OMP_1.0");
+__asm__(".symver compat25_test_lock, omp_test_lock@OMP_1.0");
+__asm__(".symver compat25_init_nest_lock, omp_init_nest_lock@OMP_1.0");
+__asm__(".symver compat25_destroy_nest_lock, omp_destroy_nest_lock@OMP_1.0");
+__asm__(".symver compat25_set_nest_lock, omp_set_nest_lock@OMP_1.0");
+__asm__(".symver compat25_unset_nest_lock, omp_unset_nest_lock@OMP_1.0");
+__asm__(".symver compat25_test_nest_lock, omp_test_nest_lock@OMP_1.0");

@@ -24,12 +24,13 @@
 /* Spins before a waiter starts yielding its CPU. */
 #define WSC_SPIN_CAP 4096UL
 
-/* A block GOMP_loop_start's `mem` points into: a header, then the block. */
-#define WSC_MEM_HEADER 64
-
+/* GOMP_loop_start's `mem` block: ws->mem is the malloc'd address (so the
+ * core may free it as well) and starts with this header; the caller's
+ * zeroed bytes follow one cache line in. */
 struct wsc_mem_head {
 	atomic_uint users; /* members that have not ended the construct */
 };
+#define WSC_MEM_HEADER BEAT_CACHELINE
 
 /* ------------------------------------------------------------ helpers */
 
@@ -66,12 +67,10 @@ static unsigned long long span_end(const struct beat_span *s)
 
 static void mem_release(struct beat_ws *ws)
 {
-	char *block = ws->mem;
-	struct wsc_mem_head *head;
+	struct wsc_mem_head *head = ws->mem;
 
-	if (block == NULL)
+	if (head == NULL)
 		return;
-	head = (struct wsc_mem_head *)(block - WSC_MEM_HEADER);
 	if (atomic_fetch_sub_explicit(&head->users, 1, memory_order_acq_rel) == 1) {
 		ws->mem = NULL;
 		free(head);
@@ -325,20 +324,22 @@ bool beat_wsc_end(struct beat_member *m, bool wait)
 void beat_wsc_mem_create(struct beat_member *m, struct beat_ws *ws, void **mem)
 {
 	size_t size = (uintptr_t)*mem;
-	void *head;
+	struct wsc_mem_head *head;
+	void *block;
 
 	if (size > SIZE_MAX - WSC_MEM_HEADER ||
-	    posix_memalign(&head, BEAT_CACHELINE, WSC_MEM_HEADER + size) != 0)
+	    posix_memalign(&block, BEAT_CACHELINE, WSC_MEM_HEADER + size) != 0)
 		beat_fatal("out of memory (%zu bytes for a worksharing construct)", size);
-	memset(head, 0, WSC_MEM_HEADER + size);
-	atomic_init(&((struct wsc_mem_head *)head)->users, m->team->nthreads);
-	ws->mem = (char *)head + WSC_MEM_HEADER;
-	*mem = ws->mem;
+	memset(block, 0, WSC_MEM_HEADER + size);
+	head = block;
+	atomic_init(&head->users, m->team->nthreads);
+	ws->mem = block;
+	*mem = (char *)block + WSC_MEM_HEADER;
 }
 
 void beat_wsc_mem_get(struct beat_ws *ws, void **mem)
 {
-	*mem = ws->mem;
+	*mem = (char *)ws->mem + WSC_MEM_HEADER;
 }
 
 void beat_wsc_pause(unsigned long *spins)

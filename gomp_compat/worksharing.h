@@ -111,11 +111,6 @@ void beat_ordered_pass(struct beat_member *m);
 
 /* ------------------------------------------------------------ doacross.c */
 
-/* Creates the doacross state of a fresh slot (first member only): counts
- * are the iteration counts of the ordered(n) loop nest, counts[0] the
- * work-shared loop's; the schedule fields must be set up already. */
-void beat_doacross_create(struct beat_member *m, struct beat_ws *ws,
-			  unsigned ncounts, const unsigned long long *counts);
 /* Drops the member's reference to the slot's doacross state. */
 void beat_doacross_release(struct beat_ws *ws);
 

@@ -253,9 +253,12 @@ struct beat_team {
 	unsigned active_level;   /* active (more than one thread) levels */
 	struct beat_member *parent_member; /* seat of the master in the enclosing team */
 	struct beat_member *members;       /* [nthreads] */
-	/* barrier */
+	/* barriers: the team barrier, and the join at the region's end (kept
+	 * apart so that cancelled members can skip to the end) */
 	_Alignas(BEAT_CACHELINE) atomic_uint bar_arrived;
 	atomic_uint bar_gen;
+	_Alignas(BEAT_CACHELINE) atomic_uint end_arrived;
+	atomic_uint end_gen;
 	/* explicit tasks */
 	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* unfinished explicit tasks */
 	atomic_long queued;                            /* tasks sitting in deques */
@@ -315,6 +318,14 @@ void beat_parallel_end(void);
 /* Team barrier; completes all explicit tasks of the team first. Returns true
  * when the region was cancelled. */
 bool beat_barrier(struct beat_member *m);
+/* The join at the end of a parallel region (tasks completed first). */
+void beat_barrier_end(struct beat_member *m);
+/* Cancellation (OMP_CANCELLATION): kinds as GCC numbers them. */
+enum { BEAT_CANCEL_PARALLEL = 1, BEAT_CANCEL_LOOP = 2, BEAT_CANCEL_SECTIONS = 4,
+       BEAT_CANCEL_TASKGROUP = 8 };
+bool beat_cancel(int which, bool do_cancel);
+bool beat_cancellation_point(int which);
+bool beat_task_cancelled(struct beat_task *task);
 void beat_team_wake(struct beat_team *team);
 /* Releases the barrier if every member arrived and no task is left. */
 void beat_barrier_try_release(struct beat_team *team);

@@ -59,7 +59,8 @@ static void task_execute(struct beat_thread *t, struct beat_task *task)
 {
 	struct beat_task *prev = t->task;
 	t->task = task;
-	task->fn(task->data);
+	if (!beat_task_cancelled(task))
+		task->fn(task->data);
 	t->task = prev;
 	task_complete(task);
 }

@@ -222,7 +222,7 @@ static void *worker_main(void *arg)
 		t->task = &m->itask;
 		bind_seat(t, m);
 		team->fn(team->data);
-		beat_barrier(m);
+		beat_barrier_end(m);
 		t->m = NULL;
 		t->task = NULL;
 		atomic_fetch_sub_explicit(&beat_threads_busy, 1, memory_order_relaxed);
@@ -350,7 +350,7 @@ void beat_parallel_end(void)
 	struct beat_thread *t = beat_self();
 	struct beat_member *m = t->m;
 	struct beat_team *team = m->team;
-	beat_barrier(m);
+	beat_barrier_end(m);
 	if (team->nthreads > 1)
 		wait_released(team);
 	struct beat_member *outer = team->parent_member;
