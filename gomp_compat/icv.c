@@ -478,6 +478,15 @@ static void out_fill(struct outbuf *o, char c, size_t n)
 		out_bytes(o, &c, 1);
 }
 
+/* A malformed affinity format is fatal (as in libgomp); what the program
+ * printed so far is flushed first. The message names the offending text. */
+__attribute__((noreturn)) static void bad_format(const char *problem, const char *text,
+						 int len)
+{
+	fflush(stdout);
+	beat_fatal("%s '%.*s' in affinity format", problem, len, text);
+}
+
 /* One field specifier: %[0[.]][size]type. */
 struct field {
 	bool zero;   /* pad numbers with leading zeros */
@@ -602,14 +611,14 @@ static char long_name_letter(const char *p, const char **end)
 {
 	const char *close = strchr(p + 1, '}');
 	if (close == NULL)
-		beat_fatal("unterminated long type name '%s' in affinity format", p + 1);
+		bad_format("unterminated long type name", p + 1, (int)strlen(p + 1));
 	size_t n = (size_t)(close - (p + 1));
 	for (size_t i = 0; i < sizeof long_names / sizeof long_names[0]; i++)
 		if (strlen(long_names[i].name) == n && strncmp(p + 1, long_names[i].name, n) == 0) {
 			*end = close + 1;
 			return long_names[i].letter;
 		}
-	beat_fatal("unsupported long type name '%.*s' in affinity format", (int)n, p + 1);
+	bad_format("unsupported long type name", p + 1, (int)n);
 }
 
 /* Parses the modifiers after '%'; returns the type letter, *end past it. */
@@ -621,7 +630,7 @@ static char parse_field(const char *p, struct field *f, const char **end)
 		f->zero = true;
 		p++;
 		if (*p != '.')
-			beat_fatal("leading zero not followed by dot in affinity format");
+			bad_format("leading zero not followed by dot in", p - 1, 2);
 	}
 	if (*p == '.') {
 		f->right = true;
@@ -632,7 +641,7 @@ static char parse_field(const char *p, struct field *f, const char **end)
 		f->size = strtoul(p, &stop, 10);
 		p = stop;
 	} else if (f->zero || f->right) {
-		beat_fatal("leading zero or right justification in affinity format requires size");
+		bad_format("leading zero or right justification without a size in", p, 1);
 	}
 	if (*p == '{')
 		return long_name_letter(p, end);
@@ -677,7 +686,7 @@ static void out_field(struct outbuf *o, char type, const struct field *f)
 		out_affinity(o, f);
 		break;
 	default:
-		beat_fatal("unsupported type %c in affinity format", type);
+		bad_format("unsupported type", &type, 1);
 	}
 }
 
@@ -697,7 +706,7 @@ static void expand(struct outbuf *o, const char *format)
 			continue;
 		}
 		if (pct[1] == '\0')
-			beat_fatal("affinity format ends with a lone %%");
+			bad_format("lone % at the end of", pct, 1);
 		struct field f;
 		char type = parse_field(pct + 1, &f, &p);
 		out_field(o, type, &f);

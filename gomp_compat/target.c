@@ -101,7 +101,10 @@ static void *zalloc_aligned(size_t size)
 }
 
 /* Seats the calling thread alone in a fresh level-0 team whose implicit
- * task has the initial ICVs (thread_limit overridden when > 0). */
+ * task has the initial ICVs (thread_limit overridden when > 0). The team
+ * is built as team.c builds the initial team of a thread (worksharing
+ * ring numbered from 0, every slot left by its one member).
+ * TODO(core): use a core function for this once rt.h offers one. */
 static void host_region_enter(struct host_region *r, int thread_limit)
 {
 	struct beat_thread *t = beat_self();
@@ -111,32 +114,40 @@ static void host_region_enter(struct host_region *r, int thread_limit)
 	struct beat_member *m = zalloc_aligned(sizeof *m);
 	team->nthreads = 1;
 	team->members = m;
+	for (unsigned s = 0; s < BEAT_WS_RING; s++) {
+		atomic_init(&team->ws_ring[s].id, s);
+		atomic_init(&team->ws_ring[s].left, 1);
+	}
 	m->team = team;
 	m->thread = t;
-	m->itask.team = team;
-	m->itask.flags = BEAT_TASK_IMPLICIT;
-	atomic_init(&m->itask.refs, 1);
-	m->itask.icv = beat_cfg.initial;
-	if (thread_limit > 0)
-		m->itask.icv.thread_limit = thread_limit;
-	m->place = r->saved_m != NULL ? r->saved_m->place : -1;
+	m->ws_index = BEAT_WS_RING;
+	m->place = r->saved_m->place;
 	m->place_part_first = 0;
 	m->place_part_len = beat_num_places;
-	m->rng = r->saved_m != NULL ? r->saved_m->rng + 1 : 1;
+	m->rng = r->saved_m->rng * 2654435761u + 1;
 	beat_deque_init(&m->deque);
+	struct beat_task *it = &m->itask;
+	it->team = team;
+	it->flags = BEAT_TASK_IMPLICIT;
+	atomic_init(&it->refs, 1);
+	it->icv = beat_cfg.initial;
+	if (thread_limit > 0)
+		it->icv.thread_limit = thread_limit;
 	r->team = team;
 	r->member = m;
 	t->m = m;
-	t->task = &m->itask;
+	t->task = it;
 }
 
 /* Finishes the region's explicit tasks, then gives the thread its seat back. */
 static void host_region_leave(struct host_region *r)
 {
-	beat_barrier(r->member);
+	beat_barrier_end(r->member);
 	struct beat_thread *t = beat_self();
 	t->m = r->saved_m;
 	t->task = r->saved_task;
+	for (unsigned s = 0; s < BEAT_WS_RING; s++)
+		beat_ws_free_state(&r->team->ws_ring[s]);
 	beat_deque_destroy(&r->member->deque);
 	free(r->member);
 	free(r->team);

@@ -2,10 +2,8 @@
  * cpyfn, arg_size/arg_align, if, final, mergeable, priority), taskwait,
  * taskyield and taskgroups.
  *
- * Not yet done here (later issue): a real dependence graph. A task with a
- * depend clause runs undeferred, in creation order, after every earlier
- * sibling with dependences has finished, which orders it correctly but
- * serialises dependent siblings. detach is reported as unsupported. */
+ * depend goes through shim/depend.c; detach hands the task itself out as
+ * the event handle, and omp_fulfill_event completes it. */
 #include "rt.h"
 
 #include <alloca.h>
@@ -26,7 +24,7 @@
 static bool run_now(struct beat_thread *t, bool if_clause, unsigned flags)
 {
 	struct beat_team *team = t->m->team;
-	if (!if_clause || (flags & FLAG_DEPEND))
+	if (!if_clause)
 		return true;
 	if (t->task->flags & BEAT_TASK_FINAL)
 		return true;
@@ -46,27 +44,39 @@ static unsigned task_flags(struct beat_thread *t, unsigned gomp_flags)
 	return f;
 }
 
+/* The plain undeferred case (no dependences, no detach) runs on the
+ * caller's stack with a lightweight task record. */
+static void run_plain_undeferred(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
+				 long arg_size, long arg_align, unsigned bflags)
+{
+	if (!cpyfn) {
+		beat_task_run_undeferred(fn, data, bflags);
+		return;
+	}
+	size_t align = arg_align > 0 ? (size_t)arg_align : 1;
+	char *raw = alloca(arg_size + align - 1);
+	char *buf = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
+	cpyfn(buf, data);
+	beat_task_run_undeferred(fn, buf, bflags);
+}
+
 BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
 			   long arg_size, long arg_align, bool if_clause, unsigned flags,
 			   void **depend, int priority, void *detach)
 {
 	struct beat_thread *t = beat_self();
-	if (flags & FLAG_DETACH)
-		beat_unsupported("GOMP_task with detach");
 	int prio = (flags & FLAG_PRIORITY) ? priority : 0;
 	if (prio > beat_cfg.max_task_priority)
 		prio = beat_cfg.max_task_priority;
 	unsigned bflags = task_flags(t, flags);
-	if (run_now(t, if_clause, flags)) {
-		if (cpyfn) {
-			size_t align = arg_align > 0 ? (size_t)arg_align : 1;
-			char *raw = alloca(arg_size + align - 1);
-			char *buf = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
-			cpyfn(buf, data);
-			beat_task_run_undeferred(fn, buf, bflags);
-		} else {
-			beat_task_run_undeferred(fn, data, bflags);
-		}
+	bool in_final = (t->task->flags & BEAT_TASK_FINAL) != 0;
+	if (!(flags & FLAG_DEPEND))
+		depend = NULL;
+	if (!(flags & FLAG_DETACH))
+		detach = NULL;
+	bool undeferred = run_now(t, if_clause, flags);
+	if (undeferred && !detach && (!depend || in_final)) {
+		run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
 		return;
 	}
 	void *arg;
@@ -75,7 +85,15 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 		cpyfn(arg, data);
 	else if (arg_size > 0)
 		memcpy(arg, data, arg_size);
-	beat_task_submit(task, fn, bflags, prio);
+	if (detach) {
+		atomic_init(&task->detach_pending, 2);
+		*(uintptr_t *)detach = (uintptr_t)task;
+	}
+	bool ready = beat_task_prepare(task, fn, bflags, prio, depend, undeferred);
+	if (undeferred)
+		beat_task_run_inline(task, !if_clause);
+	else if (ready)
+		beat_task_enqueue(task);
 }
 
 BEAT_EXPORT void GOMP_taskwait(void)
@@ -83,10 +101,14 @@ BEAT_EXPORT void GOMP_taskwait(void)
 	beat_taskwait();
 }
 
-/* Dependent siblings have all finished already (they run undeferred). */
 BEAT_EXPORT void GOMP_taskwait_depend(void **depend)
 {
-	(void)depend;
+	beat_depend_taskwait(depend);
+}
+
+BEAT_EXPORT void omp_fulfill_event(uintptr_t event)
+{
+	beat_task_fulfill((struct beat_task *)event);
 }
 
 BEAT_EXPORT void GOMP_taskyield(void)

@@ -182,12 +182,16 @@ struct beat_task {
 	unsigned flags;
 	int priority;
 	struct beat_icv icv;
+	struct beat_depnode *dep;     /* dependences of this task (depend.c) */
+	struct beat_deptable *deps;   /* dependences among this task's children */
+	atomic_int detach_pending;    /* detach: completion waits for fulfil + return */
+	atomic_int finished;
+	struct beat_task *next;       /* team inbox link */
 };
 
 /* Creates a deferred task running fn(data) (data already copied into the
  * task's own block by the caller via beat_task_alloc). */
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out);
-void beat_task_submit(struct beat_task *t, void (*fn)(void *), unsigned flags, int priority);
 /* Runs fn(data) now as an undeferred child task of the current task. */
 void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags);
 void beat_taskwait(void);
@@ -197,6 +201,32 @@ void beat_taskgroup_end(void);
 /* Runs at most one queued task of the caller's team; true if it ran one. */
 bool beat_task_run_one(struct beat_member *m);
 bool beat_in_final(void);
+void beat_task_unref(struct beat_task *task);
+/* Links a new child of the current task and counts it (parent, taskgroup,
+ * team); with depend, registers its dependences. Returns true when it may
+ * run now. The caller then calls beat_task_enqueue or beat_task_run_inline. */
+bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
+		       int priority, void **depend, bool undeferred);
+void beat_task_enqueue(struct beat_task *task);
+/* Runs a prepared task on the calling thread, after its dependences, and
+ * returns when its body has run and, if wait_completion, when it has
+ * completed (a detached task completes at its fulfilment). */
+void beat_task_run_inline(struct beat_task *task, bool wait_completion);
+/* A task whose dependences are satisfied: queue it. */
+void beat_task_ready(struct beat_task *task);
+/* detach: the event handle of a task, and its fulfilment. */
+void beat_task_fulfill(struct beat_task *task);
+
+/* depend.c */
+struct beat_depnode;
+struct beat_deptable;
+bool beat_depend_register(struct beat_task *parent, struct beat_task *task, void **depend,
+			  bool undeferred);
+void beat_depend_wait_ready(struct beat_member *m, struct beat_task *task);
+void beat_depend_complete(struct beat_task *task);
+void beat_depend_taskwait(void **depend);
+void beat_depend_table_free(struct beat_task *parent);
+void beat_depend_node_free(struct beat_task *task);
 /* Runs team tasks until done(arg); sleeps on the team futex when idle.
  * Whoever makes done() true must call beat_team_wake(). */
 void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg);
@@ -261,7 +291,9 @@ struct beat_team {
 	atomic_uint end_gen;
 	/* explicit tasks */
 	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* unfinished explicit tasks */
-	atomic_long queued;                            /* tasks sitting in deques */
+	atomic_long queued;                            /* tasks sitting in deques or the inbox */
+	beat_mutex_t inbox_lock;                       /* ready tasks pushed by non-members */
+	struct beat_task *inbox;
 	_Alignas(BEAT_CACHELINE) atomic_uint wake_seq; /* futex for sleeping members */
 	atomic_int sleepers;
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;

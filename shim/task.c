@@ -20,12 +20,13 @@ static size_t round_up(size_t x, size_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
-static void task_unref(struct beat_task *task)
+void beat_task_unref(struct beat_task *task)
 {
 	while (task && !(task->flags & BEAT_TASK_IMPLICIT)) {
 		if (atomic_fetch_sub_explicit(&task->refs, 1, memory_order_acq_rel) != 1)
 			return;
 		struct beat_task *parent = task->parent;
+		beat_depend_node_free(task);
 		free(task);
 		task = parent;
 	}
@@ -41,6 +42,11 @@ static void try_release_barrier(struct beat_team *team)
 static void task_complete(struct beat_task *task)
 {
 	struct beat_team *team = task->team;
+	/* No more children can be created: the sibling table is done. */
+	beat_depend_table_free(task);
+	if (task->dep)
+		beat_depend_complete(task);
+	atomic_store_explicit(&task->finished, 1, memory_order_release);
 	struct beat_taskgroup *tg = task->counted_in;
 	struct beat_task *parent = task->parent;
 	bool wake = false;
@@ -48,7 +54,7 @@ static void task_complete(struct beat_task *task)
 		wake = true;
 	if (atomic_fetch_sub_explicit(&parent->children, 1, memory_order_acq_rel) == 1)
 		wake = true;
-	task_unref(task);
+	beat_task_unref(task);
 	if (wake)
 		beat_team_wake(team);
 	if (atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst) == 1)
@@ -62,7 +68,29 @@ static void task_execute(struct beat_thread *t, struct beat_task *task)
 	if (!beat_task_cancelled(task))
 		task->fn(task->data);
 	t->task = prev;
+	/* detach: the task completes at the later of return and fulfilment. */
+	if (atomic_load_explicit(&task->detach_pending, memory_order_acquire) &&
+	    atomic_fetch_sub_explicit(&task->detach_pending, 1, memory_order_acq_rel) != 1)
+		return;
 	task_complete(task);
+}
+
+void beat_task_fulfill(struct beat_task *task)
+{
+	if (atomic_fetch_sub_explicit(&task->detach_pending, 1, memory_order_acq_rel) == 1)
+		task_complete(task);
+}
+
+static struct beat_task *inbox_take(struct beat_team *team)
+{
+	if (__atomic_load_n(&team->inbox, __ATOMIC_RELAXED) == NULL)
+		return NULL;
+	beat_mutex_lock(&team->inbox_lock);
+	struct beat_task *task = team->inbox;
+	if (task)
+		team->inbox = task->next;
+	beat_mutex_unlock(&team->inbox_lock);
+	return task;
 }
 
 static struct beat_task *steal_any(struct beat_member *m)
@@ -118,24 +146,70 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 		atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
 }
 
-void beat_task_submit(struct beat_task *task, void (*fn)(void *), unsigned flags, int priority)
+static void wake_one(struct beat_team *team)
+{
+	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) > 0) {
+		atomic_fetch_add_explicit(&team->wake_seq, 1, memory_order_seq_cst);
+		beat_futex_wake(&team->wake_seq, 1);
+	}
+}
+
+bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
+		       int priority, void **depend, bool undeferred)
 {
 	struct beat_thread *t = beat_self();
-	struct beat_member *m = t->m;
-	struct beat_team *team = m->team;
+	struct beat_team *team = t->m->team;
+	struct beat_task *parent = t->task;
 	task_link(t, task, fn, flags, priority);
 	struct beat_taskgroup *tg = task->taskgroup;
 	task->counted_in = tg;
 	if (tg)
 		atomic_fetch_add_explicit(&tg->count, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->task->children, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&parent->children, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&team->task_count, 1, memory_order_relaxed);
-	beat_deque_push(&m->deque, task);
-	atomic_fetch_add_explicit(&team->queued, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) > 0) {
-		atomic_fetch_add_explicit(&team->wake_seq, 1, memory_order_seq_cst);
-		beat_futex_wake(&team->wake_seq, 1);
+	if (depend)
+		return beat_depend_register(parent, task, depend, undeferred);
+	return true;
+}
+
+void beat_task_enqueue(struct beat_task *task)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_member *m = t->m;
+	struct beat_team *team = task->team;
+	if (m->team == team) {
+		beat_deque_push(&m->deque, task);
+	} else {
+		beat_mutex_lock(&team->inbox_lock);
+		task->next = team->inbox;
+		team->inbox = task;
+		beat_mutex_unlock(&team->inbox_lock);
 	}
+	atomic_fetch_add_explicit(&team->queued, 1, memory_order_seq_cst);
+	wake_one(team);
+}
+
+void beat_task_ready(struct beat_task *task)
+{
+	beat_task_enqueue(task);
+}
+
+static bool task_finished(void *arg)
+{
+	struct beat_task *task = arg;
+	return atomic_load_explicit(&task->finished, memory_order_acquire) != 0;
+}
+
+void beat_task_run_inline(struct beat_task *task, bool wait_completion)
+{
+	struct beat_thread *t = beat_self();
+	atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* ours while we wait */
+	if (task->dep)
+		beat_depend_wait_ready(t->m, task);
+	task_execute(t, task);
+	if (wait_completion && !task_finished(task))
+		beat_help_until(t->m, task_finished, task);
+	beat_task_unref(task);
 }
 
 void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
@@ -149,7 +223,7 @@ void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
 	t->task = task;
 	fn(data);
 	t->task = prev;
-	task_unref(task);
+	beat_task_unref(task);
 }
 
 bool beat_task_run_one(struct beat_member *m)
@@ -157,6 +231,8 @@ bool beat_task_run_one(struct beat_member *m)
 	struct beat_task *task = beat_deque_pop(&m->deque);
 	if (!task)
 		task = steal_any(m);
+	if (!task)
+		task = inbox_take(m->team);
 	if (!task)
 		return false;
 	atomic_fetch_sub_explicit(&m->team->queued, 1, memory_order_relaxed);

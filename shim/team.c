@@ -223,6 +223,7 @@ static void *worker_main(void *arg)
 		bind_seat(t, m);
 		team->fn(team->data);
 		beat_barrier_end(m);
+		beat_depend_table_free(&m->itask);
 		t->m = NULL;
 		t->task = NULL;
 		atomic_fetch_sub_explicit(&beat_threads_busy, 1, memory_order_relaxed);
@@ -351,6 +352,7 @@ void beat_parallel_end(void)
 	struct beat_member *m = t->m;
 	struct beat_team *team = m->team;
 	beat_barrier_end(m);
+	beat_depend_table_free(&m->itask);
 	if (team->nthreads > 1)
 		wait_released(team);
 	struct beat_member *outer = team->parent_member;
