@@ -14,8 +14,9 @@
  * than the highest flattened number posted in it. Iteration x is done
  * once its run's counter exceeds x, since the run's member posts in
  * increasing order. Memory is one word per run (a cache line per member
- * for static), not per iteration. Sinks outside the iteration space do
- * not wait; teams of one thread keep no state at all. */
+ * for static), not per iteration. Waiters spin, yield, then sleep on the
+ * counter (beat_wsc_wait_step). Sinks outside the iteration space do not
+ * wait; teams of one thread keep no state at all. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 
 struct doacross {
 	atomic_uint users;              /* members that have not ended the loop */
+	atomic_long sleepers;           /* waiters asleep on some counter */
 	unsigned ncounts;
 	int kind;                       /* BEAT_SCHED_* of the loop */
 	unsigned long long chunk;       /* logical chunk of the loop */
@@ -160,10 +162,12 @@ static void post(struct doacross *d, unsigned long long i0, unsigned long long f
 	if (i0 >= d->counts[0])
 		return;
 	c = run_counter(d, i0);
-	if (atomic_load_explicit(c, memory_order_relaxed) <= flat)
+	if (atomic_load_explicit(c, memory_order_relaxed) <= flat) {
 		atomic_store_explicit(c, flat + 1, memory_order_release);
-	else
+		beat_wsc_wake(c, &d->sleepers);
+	} else {
 		atomic_thread_fence(memory_order_release);
+	}
 }
 
 static void wait_done(struct doacross *d, unsigned long long i0,
@@ -171,12 +175,13 @@ static void wait_done(struct doacross *d, unsigned long long i0,
 {
 	struct beat_member *m = beat_member_self();
 	atomic_ullong *c = run_counter(d, i0);
-	unsigned long spins = 0;
+	struct beat_wsc_waiter w = { 0, 0 };
+	unsigned long long seen;
 
-	while (atomic_load_explicit(c, memory_order_acquire) <= flat) {
+	while ((seen = atomic_load_explicit(c, memory_order_acquire)) <= flat) {
 		if (beat_wsc_cancelled(m, m->ws))
 			return;
-		beat_wsc_pause(&spins);
+		beat_wsc_wait_step(&w, c, seen, &d->sleepers);
 	}
 }
 

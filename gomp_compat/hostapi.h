@@ -3,6 +3,8 @@
 #ifndef BEAT_HOSTAPI_H
 #define BEAT_HOSTAPI_H
 
+#include "rt.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +14,13 @@
 
 /* Most nested active parallel levels beat supports (as libgomp: 255). */
 #define BEAT_SUPPORTED_ACTIVE_LEVELS 255
+
+/* The data-environment ICVs of the task the calling thread executes. */
+static inline struct beat_icv *beat_icv_self(void)
+{
+	struct beat_thread *t = beat_self();
+	return t->task != NULL ? &t->task->icv : &t->m->itask.icv;
+}
 
 /* ------------------------------------------------------------- icv.c */
 

@@ -19,14 +19,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static struct beat_icv *icv_of_self(void)
-{
-	struct beat_thread *t = beat_self();
-	if (BEAT_LIKELY(t->task != NULL))
-		return &t->task->icv;
-	return &t->m->itask.icv;
-}
-
 static struct beat_team *team_of_self(void)
 {
 	return beat_self()->m->team;
@@ -56,7 +48,7 @@ static int place_of_self(void)
 
 BEAT_EXPORT void omp_set_num_threads(int n)
 {
-	icv_of_self()->nthreads = n > 0 ? n : 1;
+	beat_icv_self()->nthreads = n > 0 ? n : 1;
 }
 
 BEAT_EXPORT int omp_get_num_threads(void)
@@ -66,7 +58,7 @@ BEAT_EXPORT int omp_get_num_threads(void)
 
 BEAT_EXPORT int omp_get_max_threads(void)
 {
-	return icv_of_self()->nthreads;
+	return beat_icv_self()->nthreads;
 }
 
 BEAT_EXPORT int omp_get_thread_num(void)
@@ -87,12 +79,12 @@ BEAT_EXPORT int omp_in_parallel(void)
 
 BEAT_EXPORT void omp_set_dynamic(int val)
 {
-	icv_of_self()->dyn = val != 0;
+	beat_icv_self()->dyn = val != 0;
 }
 
 BEAT_EXPORT int omp_get_dynamic(void)
 {
-	return icv_of_self()->dyn;
+	return beat_icv_self()->dyn;
 }
 
 BEAT_EXPORT int omp_get_level(void)
@@ -119,7 +111,7 @@ BEAT_EXPORT int omp_get_team_size(int level)
 
 BEAT_EXPORT int omp_get_thread_limit(void)
 {
-	int limit = icv_of_self()->thread_limit;
+	int limit = beat_icv_self()->thread_limit;
 	return limit > 0 ? limit : INT_MAX;
 }
 
@@ -129,12 +121,12 @@ BEAT_EXPORT void omp_set_max_active_levels(int levels)
 		return;
 	if (levels > BEAT_SUPPORTED_ACTIVE_LEVELS)
 		levels = BEAT_SUPPORTED_ACTIVE_LEVELS;
-	icv_of_self()->max_active_levels = levels;
+	beat_icv_self()->max_active_levels = levels;
 }
 
 BEAT_EXPORT int omp_get_max_active_levels(void)
 {
-	return icv_of_self()->max_active_levels;
+	return beat_icv_self()->max_active_levels;
 }
 
 BEAT_EXPORT int omp_get_supported_active_levels(void)
@@ -145,7 +137,7 @@ BEAT_EXPORT int omp_get_supported_active_levels(void)
 /* Deprecated: true allows every supported level, false at most one. */
 BEAT_EXPORT void omp_set_nested(int val)
 {
-	struct beat_icv *icv = icv_of_self();
+	struct beat_icv *icv = beat_icv_self();
 	if (val)
 		icv->max_active_levels = BEAT_SUPPORTED_ACTIVE_LEVELS;
 	else if (icv->max_active_levels > 1)
@@ -154,8 +146,8 @@ BEAT_EXPORT void omp_set_nested(int val)
 
 BEAT_EXPORT int omp_get_nested(void)
 {
-	int max = icv_of_self()->max_active_levels;
-	return max > 1 && max > omp_get_active_level();
+	int max = beat_icv_self()->max_active_levels;
+	return max > 1 && max > (int)team_of_self()->active_level;
 }
 
 BEAT_EXPORT int omp_in_final(void)
@@ -167,7 +159,7 @@ BEAT_EXPORT int omp_in_final(void)
 
 BEAT_EXPORT void omp_set_schedule(omp_sched_t kind, int chunk)
 {
-	struct beat_icv *icv = icv_of_self();
+	struct beat_icv *icv = beat_icv_self();
 	switch ((unsigned)kind & ~(unsigned)omp_sched_monotonic) {
 	case omp_sched_static:
 		icv->sched_chunk = chunk < 1 ? 0 : chunk;
@@ -186,7 +178,7 @@ BEAT_EXPORT void omp_set_schedule(omp_sched_t kind, int chunk)
 
 BEAT_EXPORT void omp_get_schedule(omp_sched_t *kind, int *chunk)
 {
-	struct beat_icv *icv = icv_of_self();
+	struct beat_icv *icv = beat_icv_self();
 	*kind = (omp_sched_t)icv->sched_kind;
 	*chunk = icv->sched_chunk;
 }
@@ -271,7 +263,7 @@ BEAT_EXPORT int omp_pause_resource_all(omp_pause_resource_t kind)
 
 BEAT_EXPORT omp_proc_bind_t omp_get_proc_bind(void)
 {
-	return (omp_proc_bind_t)icv_of_self()->bind;
+	return (omp_proc_bind_t)beat_icv_self()->bind;
 }
 
 BEAT_EXPORT int omp_get_num_places(void)
@@ -351,12 +343,12 @@ BEAT_EXPORT void omp_get_partition_place_nums(int *nums)
 
 BEAT_EXPORT void omp_set_default_device(int device)
 {
-	icv_of_self()->default_device = device >= 0 ? device : 0;
+	beat_icv_self()->default_device = device >= 0 ? device : 0;
 }
 
 BEAT_EXPORT int omp_get_default_device(void)
 {
-	return icv_of_self()->default_device;
+	return beat_icv_self()->default_device;
 }
 
 BEAT_EXPORT int omp_get_num_devices(void)

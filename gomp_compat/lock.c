@@ -9,7 +9,11 @@
  * thread, named by its kernel thread id, and waited for on the owner word
  * itself; the 2.5 simple lock has the same layout and code as the 3.0 one.
  * The fields are read without the lock only to compare against the
- * caller's own identity, which no other thread can write. */
+ * caller's own identity, which no other thread can write.
+ *
+ * The 2.5 functions are bound to their old versions with .symver; their
+ * own names (compat25_*) match no exported pattern of the version script,
+ * so only the versioned aliases leave the library. */
 #include "rt.h"
 
 #include <omp.h>
@@ -136,7 +140,7 @@ static struct nest_lock_25 *nest25(void *l)
 	return (struct nest_lock_25 *)l;
 }
 
-/* Simple 2.5 locks have the 3.0 layout: alias the same code. */
+/* Simple 2.5 locks have the 3.0 layout: the same code serves. */
 BEAT_EXPORT void compat25_init_lock(omp_lock_t *l)
 {
 	omp_init_lock(l);

@@ -15,14 +15,20 @@
  * The last chunk of a loop ends at the loop's own end value, so no end is
  * ever computed past the type's range. */
 #include <limits.h>
+#include <linux/futex.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "worksharing.h"
 
-/* Spins before a waiter starts yielding its CPU. */
-#define WSC_SPIN_CAP 4096UL
+/* Waiting (beat_wsc_wait_step): polls at most, yields, sleep length. */
+#define WSC_SPIN_CAP 20000UL
+#define WSC_YIELDS 4U
+#define WSC_SLEEP_NS 1000000L
 
 /* GOMP_loop_start's `mem` block: ws->mem is the malloc'd address (so the
  * core may free it as well) and starts with this header; the caller's
@@ -265,6 +271,7 @@ void beat_wsc_setup(struct beat_ws *ws, unsigned long long niters, int kind,
 	ws->doacross = NULL;
 	ws->mem = NULL;
 	atomic_store_explicit(&ws->unext, 0, memory_order_relaxed);
+	atomic_store_explicit(&ws->next, 0, memory_order_relaxed); /* ordered.c's sleepers */
 	atomic_store_explicit(&ws->ord_next, 0, memory_order_relaxed);
 	atomic_store_explicit(&ws->cancelled, 0, memory_order_relaxed);
 }
@@ -342,18 +349,54 @@ void beat_wsc_mem_get(struct beat_ws *ws, void **mem)
 	*mem = (char *)ws->mem + WSC_MEM_HEADER;
 }
 
-void beat_wsc_pause(unsigned long *spins)
+/* The half of a 64-bit word a futex can watch: its low 32 bits. */
+static unsigned *low_half(atomic_ullong *word)
 {
-	unsigned long cap = beat_spin_limit();
+	char *p = (char *)word;
 
-	if (cap > WSC_SPIN_CAP)
-		cap = WSC_SPIN_CAP;
-	if (*spins < cap) {
-		(*spins)++;
-		beat_cpu_relax();
-	} else {
-		sched_yield();
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	p += sizeof(unsigned long long) - sizeof(unsigned);
+#endif
+	return (unsigned *)p;
+}
+
+static void futex_wait_briefly(unsigned *addr, unsigned expected)
+{
+	struct timespec limit = { .tv_sec = 0, .tv_nsec = WSC_SLEEP_NS };
+
+	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, expected, &limit, NULL, 0);
+}
+
+void beat_wsc_wait_step(struct beat_wsc_waiter *w, atomic_ullong *word,
+			unsigned long long seen, atomic_long *sleepers)
+{
+	unsigned long cap;
+
+	if (w->yields == 0) {
+		cap = beat_spin_limit();
+		if (w->spins < (cap < WSC_SPIN_CAP ? cap : WSC_SPIN_CAP)) {
+			w->spins++;
+			beat_cpu_relax();
+			return;
+		}
 	}
+	if (w->yields < WSC_YIELDS) {
+		w->yields++;
+		sched_yield();
+		return;
+	}
+	/* Registered before the last look, so the mover sees us or we see it. */
+	atomic_fetch_add_explicit(sleepers, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(word, memory_order_seq_cst) == seen)
+		futex_wait_briefly(low_half(word), (unsigned)seen);
+	atomic_fetch_sub_explicit(sleepers, 1, memory_order_relaxed);
+}
+
+void beat_wsc_wake(atomic_ullong *word, atomic_long *sleepers)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(sleepers, memory_order_relaxed) != 0)
+		beat_futex_wake((atomic_uint *)low_half(word), INT_MAX);
 }
 
 /* ---------------------------------------------------------- signed loops */

@@ -9,7 +9,8 @@
  * thread_limit the compiler passed in `args`. Firstprivate map entries are
  * copied before the body runs. `nowait` makes the region a deferred task
  * (through GOMP_task, so depend clauses order it); without nowait, depend
- * clauses make the encountering task wait for its predecessors first.
+ * clauses make the encountering task wait for its predecessors first
+ * (beat_depend_taskwait, as GOMP_taskwait_depend does).
  * Data-mapping constructs have nothing to map and only honour depend. */
 #include "rt.h"
 #include "hostapi.h"
@@ -44,27 +45,15 @@ void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
 	       long arg_size, long arg_align, bool if_clause, unsigned flags,
 	       void **depend, int priority, void *detach);
 
-/* Waits for the predecessors named by a depend array, when the task core
- * offers it; otherwise a full taskwait is the (stronger) substitute. */
-void beat_task_wait_depend(void **depend) __attribute__((weak));
-
+/* Without nowait, depend clauses make the encountering task wait for the
+ * sibling tasks they name (the region itself then runs undeferred). */
 static void wait_for_depend(void **depend)
 {
-	if (depend == NULL)
-		return;
-	if (beat_task_wait_depend != NULL)
-		beat_task_wait_depend(depend);
-	else
-		beat_taskwait();
+	if (depend != NULL)
+		beat_depend_taskwait(depend);
 }
 
 /* -------------------------------------------------------- device checks */
-
-static struct beat_icv *icv_of_self(void)
-{
-	struct beat_thread *t = beat_self();
-	return t->task != NULL ? &t->task->icv : &t->m->itask.icv;
-}
 
 /* Resolves a device argument; true when it names the host. A device that
  * does not exist falls back to the host, unless OMP_TARGET_OFFLOAD is
@@ -73,7 +62,7 @@ static bool device_is_host(int device)
 {
 	beat_config_init();
 	if (device == DEVICE_ICV)
-		device = icv_of_self()->default_device;
+		device = beat_icv_self()->default_device;
 	if (device == BEAT_HOST_DEVICE || device == DEVICE_HOST_FALLBACK)
 		return true;
 	if (beat_cfg.target_offload == 1)
@@ -143,6 +132,7 @@ static void host_region_enter(struct host_region *r, int thread_limit)
 static void host_region_leave(struct host_region *r)
 {
 	beat_barrier_end(r->member);
+	beat_depend_table_free(&r->member->itask);
 	struct beat_thread *t = beat_self();
 	t->m = r->saved_m;
 	t->task = r->saved_task;

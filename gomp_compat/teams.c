@@ -100,12 +100,6 @@ void beat_teams_query(int *num_teams, int *team_num)
 
 /* ------------------------------------------------------------ helpers */
 
-static struct beat_icv *icv_of_self(void)
-{
-	struct beat_thread *t = beat_self();
-	return t->task != NULL ? &t->task->icv : &t->m->itask.icv;
-}
-
 static int clamp_limit(unsigned limit)
 {
 	return limit > INT_MAX ? INT_MAX : (int)limit;
@@ -120,7 +114,7 @@ BEAT_EXPORT void GOMP_teams_reg(void (*fn)(void *), void *data, unsigned num_tea
 	beat_config_init();
 	if (thread_limit == 0 && beat_cfg.teams_thread_limit > 0)
 		thread_limit = (unsigned)beat_cfg.teams_thread_limit;
-	struct beat_icv *icv = icv_of_self();
+	struct beat_icv *icv = beat_icv_self();
 	int saved_limit = icv->thread_limit;
 	if (thread_limit != 0)
 		icv->thread_limit = clamp_limit(thread_limit);
@@ -134,7 +128,7 @@ BEAT_EXPORT void GOMP_teams_reg(void (*fn)(void *), void *data, unsigned num_tea
 		fn(data);
 	}
 	ctx_unregister(&ctx);
-	icv_of_self()->thread_limit = saved_limit;
+	beat_icv_self()->thread_limit = saved_limit;
 }
 
 /* Old form, called inside a target region's body: the body is the single
@@ -142,7 +136,7 @@ BEAT_EXPORT void GOMP_teams_reg(void (*fn)(void *), void *data, unsigned num_tea
 BEAT_EXPORT void GOMP_teams(unsigned num_teams, unsigned thread_limit)
 {
 	if (thread_limit != 0)
-		icv_of_self()->thread_limit = clamp_limit(thread_limit);
+		beat_icv_self()->thread_limit = clamp_limit(thread_limit);
 }
 
 /* In-target form: the caller loops `for (first = true; GOMP_teams4(...,
@@ -153,7 +147,7 @@ BEAT_EXPORT bool GOMP_teams4(unsigned num_teams_low, unsigned num_teams_high,
 	struct beat_member *m = beat_self()->m;
 	if (first) {
 		if (thread_limit != 0)
-			icv_of_self()->thread_limit = clamp_limit(thread_limit);
+			beat_icv_self()->thread_limit = clamp_limit(thread_limit);
 		struct teams_ctx *c = calloc(1, sizeof *c);
 		if (c == NULL)
 			beat_fatal("out of memory starting a teams construct");

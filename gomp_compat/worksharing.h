@@ -8,7 +8,8 @@
  * or down, sections (section k + 1) and doacross loops; the entry points
  * translate a chunk back into the istart/iend values GCC's code expects.
  * The dynamic and guided cursor is ws->unext (a logical number); ws->next
- * is not used. The ordered token ws->ord_next is a logical number too.
+ * counts the members asleep on the ordered token ws->ord_next, which is a
+ * logical number too.
  *
  * Memory a construct owns (the zeroed block of GOMP_loop_start's `mem`
  * argument, doacross state) carries a count of team members that have not
@@ -72,8 +73,18 @@ void beat_wsc_mem_get(struct beat_ws *ws, void **mem);
 
 bool beat_wsc_cancelled(struct beat_member *m, struct beat_ws *ws);
 
-/* One step of a bounded spin followed by sched_yield(); *spins starts at 0. */
-void beat_wsc_pause(unsigned long *spins);
+/* Waiting for a 64-bit word another member moves (the ordered token, a
+ * doacross counter): spin a bounded time, yield a few times, then sleep on
+ * the word's low 32 bits, counted in *sleepers, for at most a millisecond
+ * (so cancellation is seen even without a wake-up). The mover stores the
+ * word and then calls beat_wsc_wake. */
+struct beat_wsc_waiter {
+	unsigned long spins;
+	unsigned yields;
+};
+void beat_wsc_wait_step(struct beat_wsc_waiter *w, atomic_ullong *word,
+			unsigned long long seen, atomic_long *sleepers);
+void beat_wsc_wake(atomic_ullong *word, atomic_long *sleepers);
 
 /* Signed loops (loop.c): fill a fresh slot, take the member's next chunk
  * as the istart/iend values GCC's code iterates over. */

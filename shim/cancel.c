@@ -12,8 +12,13 @@ static atomic_int *flag_for(int which, struct beat_thread *t)
 	case BEAT_CANCEL_LOOP:
 	case BEAT_CANCEL_SECTIONS:
 		return t->m->ws ? &t->m->ws->cancelled : NULL;
-	case BEAT_CANCEL_TASKGROUP:
-		return t->task->taskgroup ? &t->task->taskgroup->cancelled : NULL;
+	case BEAT_CANCEL_TASKGROUP: {
+		/* A worksharing construct's reduction group is not the user's. */
+		struct beat_taskgroup *g = t->task->taskgroup;
+		if (g && g->workshare && g->prev)
+			g = g->prev;
+		return g ? &g->cancelled : NULL;
+	}
 	default:
 		return NULL;
 	}

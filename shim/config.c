@@ -316,8 +316,11 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		break;
 	}
 	case K_WAIT:
-		if (strcasecmp(skip_space(v), "active") == 0)
+		if (strcasecmp(skip_space(v), "active") == 0) {
 			beat_cfg.wait_policy = BEAT_WAIT_ACTIVE;
+			if (!beat_cfg.spincount_set)
+				beat_cfg.spincount = 30000000000ul;
+		}
 		else if (strcasecmp(skip_space(v), "passive") == 0)
 			beat_cfg.wait_policy = BEAT_WAIT_PASSIVE;
 		else

@@ -167,7 +167,8 @@ struct beat_taskgroup {
 	struct beat_taskgroup *prev;
 	atomic_long count;        /* unfinished tasks created in the group (and their descendants) */
 	atomic_int cancelled;
-	void *reductions;         /* task-reduction descriptor (later issue) */
+	bool workshare;           /* made by a worksharing construct's task reductions */
+	void *reductions;         /* task-reduction descriptor (task_reduction.c) */
 };
 
 struct beat_task {
@@ -256,6 +257,7 @@ struct beat_ws {
 	void *doacross;             /* doacross.c state */
 	void *copyprivate;          /* GOMP_single_copy_* */
 	void *mem;                  /* GOMP_loop_start / sections2 reduction memory */
+	void *task_reductions;      /* first member's task-reduction descriptor */
 	atomic_int cancelled;
 };
 
@@ -298,11 +300,9 @@ struct beat_team {
 	atomic_int sleepers;
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
 	atomic_int cancelled;    /* parallel region cancelled */
-	atomic_uint released;    /* workers that no longer touch the team */
 	struct beat_ws ws_ring[BEAT_WS_RING];
 	void (*fn)(void *);
 	void *data;
-	atomic_int master_waiting; /* master sleeps until all workers released */
 };
 
 struct beat_thread {
@@ -311,6 +311,9 @@ struct beat_thread {
 	/* pool */
 	_Alignas(BEAT_CACHELINE) atomic_uint go; /* futex: bumped when work is handed over */
 	atomic_int sleeping;     /* the worker sleeps on go */
+	/* as a region's master: workers that have left the region (futex) */
+	_Alignas(BEAT_CACHELINE) atomic_uint joined;
+	atomic_int join_waiting;
 	unsigned go_seen;
 	struct beat_member *next_m;
 	struct beat_thread *next_idle;

@@ -34,9 +34,7 @@ void beat_task_unref(struct beat_task *task)
 
 static void try_release_barrier(struct beat_team *team)
 {
-	extern void beat_barrier_try_release(struct beat_team *team);
-	if (atomic_load_explicit(&team->bar_arrived, memory_order_seq_cst) == team->nthreads)
-		beat_barrier_try_release(team);
+	beat_barrier_try_release(team); /* checks both the barrier and the end join */
 }
 
 static void task_complete(struct beat_task *task)

@@ -5,8 +5,8 @@
  *
  * A region's master hands each worker a seat (struct beat_member) and bumps
  * the worker's `go` futex; the worker runs the implicit task, joins the end
- * barrier, counts itself in team->released, and returns to the idle list.
- * The master frees the team only after every worker has been released, so no
+ * barrier, counts itself in the master's `joined`, and returns to the idle
+ * list. The master frees the team only after every worker has joined, so no
  * worker ever touches freed memory. */
 #include "rt.h"
 
@@ -202,11 +202,15 @@ static void bind_seat(struct beat_thread *t, struct beat_member *m)
 	}
 }
 
+/* The worker's last act for a region: count itself in the master's thread
+ * record (which outlives every team), never in the team, which the master
+ * frees as soon as the count is complete. */
 static void release_team(struct beat_team *team)
 {
-	atomic_fetch_add_explicit(&team->released, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&team->master_waiting, memory_order_seq_cst))
-		beat_futex_wake(&team->released, 1);
+	struct beat_thread *master = team->members[0].thread;
+	atomic_fetch_add_explicit(&master->joined, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&master->join_waiting, memory_order_seq_cst))
+		beat_futex_wake(&master->joined, 1);
 }
 
 static void *worker_main(void *arg)
@@ -232,22 +236,24 @@ static void *worker_main(void *arg)
 	}
 }
 
-static void wait_released(struct beat_team *team)
+static void wait_released(struct beat_thread *t, unsigned want)
 {
-	unsigned want = team->nthreads - 1;
 	unsigned long limit = beat_spin_limit() + 64;
 	for (unsigned long i = 0; i < limit; i++) {
-		if (atomic_load_explicit(&team->released, memory_order_acquire) == want)
-			return;
+		if (atomic_load_explicit(&t->joined, memory_order_acquire) == want)
+			goto done;
 		beat_cpu_relax();
 	}
 	for (;;) {
-		atomic_store_explicit(&team->master_waiting, 1, memory_order_seq_cst);
-		unsigned r = atomic_load_explicit(&team->released, memory_order_seq_cst);
+		atomic_store_explicit(&t->join_waiting, 1, memory_order_seq_cst);
+		unsigned r = atomic_load_explicit(&t->joined, memory_order_seq_cst);
 		if (r == want)
-			return;
-		beat_futex_wait(&team->released, r);
+			break;
+		beat_futex_wait(&t->joined, r);
 	}
+	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
+done:
+	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
 }
 
 /* Places of the seats, following the bind policy (OpenMP 5.1, 2.6.2). */
@@ -354,7 +360,7 @@ void beat_parallel_end(void)
 	beat_barrier_end(m);
 	beat_depend_table_free(&m->itask);
 	if (team->nthreads > 1)
-		wait_released(team);
+		wait_released(t, team->nthreads - 1);
 	struct beat_member *outer = team->parent_member;
 	t->m = outer;
 	t->task = m->itask.parent;

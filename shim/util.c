@@ -93,10 +93,12 @@ unsigned long beat_spin_limit(void)
 		return 0;
 	unsigned long limit = beat_cfg.spincount;
 	/* More runnable threads than CPUs: a spinning waiter steals the CPU from
-	 * the thread it waits for, so poll only briefly. */
-	if (atomic_load_explicit(&beat_threads_busy, memory_order_relaxed) > beat_num_cpus &&
-	    beat_cfg.wait_policy != BEAT_WAIT_ACTIVE && !beat_cfg.spincount_set)
-		limit = limit < 100 ? limit : 100;
+	 * the thread it waits for, so poll only briefly, whatever the policy. */
+	if (atomic_load_explicit(&beat_threads_busy, memory_order_relaxed) > beat_num_cpus) {
+		unsigned long throttled = beat_cfg.spincount_set ? 1000 : 100;
+		if (limit > throttled)
+			limit = throttled;
+	}
 	return limit;
 }
 

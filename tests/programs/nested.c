@@ -58,7 +58,7 @@ static int nest (int max_active)
 int main (void)
 {
   int saved = omp_get_max_active_levels ();
-  for (int rep = 0; rep < 100; rep++) {
+  for (int rep = 0; rep < 50; rep++) {
     CHECK (nest (1) == 2, "max_active 1 inner count");
     CHECK (nest (2) == 6, "max_active 2 inner count");
     CHECK (nest (3) == 12, "max_active 3 inner count");

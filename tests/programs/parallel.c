@@ -160,7 +160,7 @@ int main (void)
   report ("10000 regions");
 
   /* Regions with the default team, many times, checking consistency each time. */
-  for (int rep = 0; rep < 2000; rep++) {
+  for (int rep = 0; rep < 500; rep++) {
     int sz = check_team (maxt);
     CHECK (omp_get_dynamic () || sz == maxt, "default region size %d", sz);
   }

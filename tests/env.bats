@@ -1,0 +1,286 @@
+#!/usr/bin/env bats
+# OpenMP (and GOMP_*) environment variables: for each valid setting beat must
+# report the same ICVs through the omp_get_* API (env_print) and run programs
+# the same as libgomp; for each bad value beat must warn once on stderr with
+# "beat: warning: NAME ... VALUE ... default" and behave as if it were unset.
+
+load helpers
+
+setup() {
+    require_beat_lib
+    # Start from a clean OpenMP environment: each test sets what it checks.
+    local v
+    for v in $(env | awk -F= '/^(OMP_|GOMP_)/ {print $1}'); do
+        unset "$v"
+    done
+}
+
+# env_same GROUPS THREADS VAR=VALUE...: env_print GROUPS under both runtimes.
+env_same() {
+    local groups=$1 threads=$2
+    shift 2
+    (
+        [ "$#" -eq 0 ] || export "$@"
+        # shellcheck disable=SC2086
+        run_both env_print "$threads" $groups
+    )
+}
+
+@test "defaults: every ICV matches libgomp with no variable set [quick]" {
+    run_both env_print 2
+}
+
+@test "defaults: every ICV matches libgomp with OMP_NUM_THREADS unset" {
+    build_program env_print
+    local g="$BATS_TEST_TMPDIR/g" b="$BATS_TEST_TMPDIR/b"
+    env -u LD_PRELOAD -u OMP_NUM_THREADS timeout 60 "$BUILD_DIR/env_print" >"$g.out" 2>"$g.err"
+    env -u OMP_NUM_THREADS LD_PRELOAD="$BEAT_LIB" timeout 60 "$BUILD_DIR/env_print" >"$b.out" 2>"$b.err"
+    diff -u "$g.out" "$b.out"
+}
+
+# ---------------------------------------------------------------- OMP_NUM_THREADS
+@test "OMP_NUM_THREADS=1" { env_same threads 1; }
+@test "OMP_NUM_THREADS=3" { env_same threads 3; }
+@test "OMP_NUM_THREADS=8" { env_same threads 8; }
+@test "OMP_NUM_THREADS=4,2 (nested list)" { env_same "threads levels" "4,2"; }
+@test "OMP_NUM_THREADS=2,2,2 (three levels)" { env_same "threads levels" "2,2,2"; }
+@test "OMP_NUM_THREADS=3,1 with OMP_MAX_ACTIVE_LEVELS=2" {
+    env_same "threads levels" "3,1" OMP_MAX_ACTIVE_LEVELS=2
+}
+@test "OMP_NUM_THREADS=4,2 runs the nested program the same" {
+    run_both nested "4,2"
+}
+
+# ---------------------------------------------------------------- OMP_SCHEDULE
+@test "OMP_SCHEDULE=dynamic,3" {
+    env_same schedule 2 OMP_SCHEDULE=dynamic,3
+    OMP_SCHEDULE=dynamic,3 run_both loops 2
+}
+@test "OMP_SCHEDULE=guided" {
+    env_same schedule 2 OMP_SCHEDULE=guided
+    OMP_SCHEDULE=guided run_both loops 2
+}
+@test "OMP_SCHEDULE=static" {
+    env_same schedule 2 OMP_SCHEDULE=static
+    OMP_SCHEDULE=static run_both loops 2
+}
+@test "OMP_SCHEDULE=static,10" {
+    env_same schedule 2 OMP_SCHEDULE=static,10
+    OMP_SCHEDULE=static,10 run_both ordered 2
+}
+@test "OMP_SCHEDULE=auto" {
+    env_same schedule 2 OMP_SCHEDULE=auto
+    OMP_SCHEDULE=auto run_both loops 2
+}
+@test "OMP_SCHEDULE=monotonic:dynamic" {
+    env_same schedule 2 OMP_SCHEDULE=monotonic:dynamic
+    OMP_SCHEDULE=monotonic:dynamic run_both loop_ull 2
+}
+@test "OMP_SCHEDULE=nonmonotonic:guided,5" {
+    env_same schedule 2 OMP_SCHEDULE=nonmonotonic:guided,5
+    OMP_SCHEDULE=nonmonotonic:guided,5 run_both parallel_for 2
+}
+@test "OMP_SCHEDULE=DYNAMIC (case-insensitive)" {
+    env_same schedule 2 OMP_SCHEDULE=DYNAMIC
+}
+
+# ---------------------------------------------------------------- OMP_DYNAMIC / OMP_NESTED / levels / limit
+@test "OMP_DYNAMIC=true" {
+    env_same dynamic 2 OMP_DYNAMIC=true
+    OMP_DYNAMIC=true run_both parallel 2
+}
+@test "OMP_DYNAMIC=false" { env_same "dynamic threads" 2 OMP_DYNAMIC=false; }
+@test "OMP_NESTED=true" { env_same "nested levels threads" 2 OMP_NESTED=true; }
+@test "OMP_NESTED=false" { env_same "nested levels threads" 2 OMP_NESTED=false; }
+@test "OMP_NESTED=true with OMP_MAX_ACTIVE_LEVELS=2" {
+    env_same "nested levels threads" 2 OMP_NESTED=true OMP_MAX_ACTIVE_LEVELS=2
+}
+@test "OMP_MAX_ACTIVE_LEVELS=0" { env_same "levels threads" 2 OMP_MAX_ACTIVE_LEVELS=0; }
+@test "OMP_MAX_ACTIVE_LEVELS=1" { env_same "levels threads" 2 OMP_MAX_ACTIVE_LEVELS=1; }
+@test "OMP_MAX_ACTIVE_LEVELS=2" { env_same "levels threads" 2 OMP_MAX_ACTIVE_LEVELS=2; }
+@test "OMP_MAX_ACTIVE_LEVELS=3 runs the nested program the same" {
+    OMP_MAX_ACTIVE_LEVELS=3 run_both nested 2
+}
+@test "OMP_THREAD_LIMIT=3 with OMP_NUM_THREADS=8" { env_same "limit threads" 8 OMP_THREAD_LIMIT=3; }
+@test "OMP_THREAD_LIMIT=1" {
+    env_same "limit threads" 4 OMP_THREAD_LIMIT=1
+    OMP_THREAD_LIMIT=1 run_both task_fib 4
+}
+@test "OMP_THREAD_LIMIT=4 with nested OMP_NUM_THREADS=3,3" {
+    env_same "limit threads levels" "3,3" OMP_THREAD_LIMIT=4
+}
+
+# ---------------------------------------------------------------- binding and places
+@test "OMP_PROC_BIND=true" { env_same bind 2 OMP_PROC_BIND=true; }
+@test "OMP_PROC_BIND=false" { env_same bind 2 OMP_PROC_BIND=false; }
+@test "OMP_PROC_BIND=close" { env_same bind 2 OMP_PROC_BIND=close; }
+@test "OMP_PROC_BIND=spread" { env_same bind 2 OMP_PROC_BIND=spread; }
+@test "OMP_PROC_BIND=master" { env_same bind 2 OMP_PROC_BIND=master; }
+@test "OMP_PROC_BIND=primary" { env_same bind 2 OMP_PROC_BIND=primary; }
+@test "OMP_PROC_BIND=spread,close (list)" { env_same "bind threads" "2,2" OMP_PROC_BIND=spread,close; }
+@test "OMP_PROC_BIND=close,master,false (list)" { env_same bind "2,2,2" OMP_PROC_BIND=close,master,false; }
+@test "OMP_PROC_BIND=close runs the barrier program the same" {
+    OMP_PROC_BIND=close run_both barrier 2
+}
+@test "OMP_PLACES=threads" { env_same "places bind" 2 OMP_PLACES=threads; }
+@test "OMP_PLACES=cores" { env_same "places bind" 2 OMP_PLACES=cores; }
+@test "OMP_PLACES=sockets" { env_same "places bind" 2 OMP_PLACES=sockets; }
+@test "OMP_PLACES={0},{1}" { env_same "places bind" 2 "OMP_PLACES={0},{1}"; }
+@test "OMP_PLACES={0:2}" { env_same "places bind" 2 "OMP_PLACES={0:2}"; }
+@test "OMP_PLACES=threads with OMP_PROC_BIND=spread and 4 threads" {
+    env_same "places bind" 4 OMP_PLACES=threads OMP_PROC_BIND=spread
+}
+@test "OMP_PLACES=cores with OMP_PROC_BIND=close runs tasks the same" {
+    OMP_PLACES=cores OMP_PROC_BIND=close run_both task_single 2
+}
+
+# ---------------------------------------------------------------- OMP_STACKSIZE
+# stack_big ARG: every worker thread fills an ARG KiB stack array.
+@test "OMP_STACKSIZE=16M lets workers use 12000 KiB of stack (more than the 8 MiB default)" {
+    OMP_STACKSIZE=16M run_both stack_big 4 12000
+}
+@test "OMP_STACKSIZE=8M with a 6000 KiB stack array" {
+    OMP_STACKSIZE=8M run_both stack_big 4 6000
+}
+@test "OMP_STACKSIZE=100k with a 50 KiB stack array" {
+    OMP_STACKSIZE=100k run_both stack_big 4 50
+}
+@test "OMP_STACKSIZE=32000 (no unit means KiB) with a 20000 KiB stack array" {
+    OMP_STACKSIZE=32000 run_both stack_big 4 20000
+}
+@test "OMP_STACKSIZE=20971520B with a 16000 KiB stack array" {
+    OMP_STACKSIZE=20971520B run_both stack_big 4 16000
+}
+@test "no OMP_STACKSIZE: workers can use 6000 KiB of stack like libgomp's default" {
+    run_both stack_big 4 6000
+}
+
+# ---------------------------------------------------------------- waiting
+@test "OMP_WAIT_POLICY=active" { OMP_WAIT_POLICY=active run_both barrier 2; }
+@test "OMP_WAIT_POLICY=passive" {
+    OMP_WAIT_POLICY=passive run_both barrier 8
+    OMP_WAIT_POLICY=passive run_both task_single 2
+}
+@test "GOMP_SPINCOUNT=0" { GOMP_SPINCOUNT=0 run_both barrier 2; }
+@test "GOMP_SPINCOUNT=10k" { GOMP_SPINCOUNT=10k run_both critical 2; }
+@test "GOMP_SPINCOUNT=infinite" { GOMP_SPINCOUNT=infinite run_both single 2; }
+
+# ---------------------------------------------------------------- other ICVs
+@test "OMP_CANCELLATION=true" {
+    env_same cancel 2 OMP_CANCELLATION=true
+    OMP_CANCELLATION=true run_both cancel 2
+    OMP_CANCELLATION=true run_both cancel 8
+}
+@test "OMP_CANCELLATION=false" {
+    env_same cancel 2 OMP_CANCELLATION=false
+    OMP_CANCELLATION=false run_both cancel 2
+}
+@test "OMP_MAX_TASK_PRIORITY=10" {
+    env_same priority 2 OMP_MAX_TASK_PRIORITY=10
+    OMP_MAX_TASK_PRIORITY=10 run_both task_clauses 2
+}
+@test "OMP_MAX_TASK_PRIORITY=0" { env_same priority 2 OMP_MAX_TASK_PRIORITY=0; }
+@test "OMP_DEFAULT_DEVICE=0" { env_same device 2 OMP_DEFAULT_DEVICE=0; }
+@test "OMP_DEFAULT_DEVICE=3" { env_same device 2 OMP_DEFAULT_DEVICE=3; }
+
+# ---------------------------------------------------------------- OMP_DISPLAY_ENV
+display_env_check() {
+    local value=$1
+    OMP_DISPLAY_ENV=$value run_both env_print 2 threads
+    local f
+    for f in "$GOMP_ERR" "$BEAT_ERR"; do
+        if ! grep -q "OPENMP DISPLAY ENVIRONMENT BEGIN" "$f" || ! grep -q "OPENMP DISPLAY ENVIRONMENT END" "$f"; then
+            echo "OMP_DISPLAY_ENV=$value: no display block on stderr of $f:"
+            cat "$f"
+            return 1
+        fi
+    done
+    # The block must show the standard ICV variables.
+    for v in OMP_NUM_THREADS OMP_SCHEDULE OMP_PROC_BIND OMP_DYNAMIC; do
+        if ! grep -q "$v" "$BEAT_ERR"; then
+            echo "beat's OMP_DISPLAY_ENV=$value output does not mention $v:"
+            cat "$BEAT_ERR"
+            return 1
+        fi
+    done
+}
+@test "OMP_DISPLAY_ENV=true prints the display block on stderr, stdout unchanged" {
+    display_env_check true
+}
+@test "OMP_DISPLAY_ENV=verbose prints the display block on stderr, stdout unchanged" {
+    display_env_check verbose
+}
+@test "OMP_DISPLAY_ENV=false prints nothing" {
+    OMP_DISPLAY_ENV=false run_both env_print 2 threads
+    ! grep -q "OPENMP DISPLAY ENVIRONMENT" "$BEAT_ERR"
+}
+
+# ---------------------------------------------------------------- bad values
+# bad_value NAME VALUE [GROUPS]: under beat the bad value must give exactly one
+# "beat: warning: NAME" line on stderr naming the value and the default, and
+# stdout must equal beat's (and libgomp's) stdout with NAME unset.
+bad_value() {
+    local name=$1 value=$2 groups=${3:-}
+    build_program env_print
+    local bin="$BUILD_DIR/env_print"
+    local d="$BATS_TEST_TMPDIR"
+    local rc=0
+    local base=(OMP_NUM_THREADS=2)
+    [ "$name" != OMP_NUM_THREADS ] || base=()
+    # shellcheck disable=SC2086
+    env "${base[@]}" "$name=$value" LD_PRELOAD="$BEAT_LIB" timeout 60 "$bin" $groups >"$d/bad.out" 2>"$d/bad.err" || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        explain_failure "beat with $name='$value'" "$rc" "$d/bad"
+        return 1
+    fi
+    # shellcheck disable=SC2086
+    env -u "$name" "${base[@]}" LD_PRELOAD="$BEAT_LIB" timeout 60 "$bin" $groups >"$d/unset.out" 2>"$d/unset.err"
+    # shellcheck disable=SC2086
+    env -u "$name" -u LD_PRELOAD "${base[@]}" GOMP_SPINCOUNT=1000 timeout 60 "$bin" $groups >"$d/gomp.out" 2>"$d/gomp.err"
+    if ! diff -u "$d/unset.out" "$d/bad.out"; then
+        echo "beat with $name='$value' (+) differs from beat with $name unset (-)"
+        return 1
+    fi
+    if ! diff -u "$d/gomp.out" "$d/bad.out"; then
+        echo "beat with $name='$value' (+) differs from libgomp with $name unset (-)"
+        return 1
+    fi
+    is_beat || return 0   # a stand-in runtime prints its own messages
+    local lines
+    lines=$(grep -c "^beat: warning: $name" "$d/bad.err" || true)
+    if [ "$lines" -ne 1 ]; then
+        echo "expected exactly one 'beat: warning: $name' line on stderr, got $lines:"
+        cat "$d/bad.err"
+        return 1
+    fi
+    local line
+    line=$(grep "^beat: warning: $name" "$d/bad.err")
+    if [[ "$line" != *"$value"* ]] || [[ "$line" != *default* ]]; then
+        echo "warning line must contain the value '$value' and the word 'default':"
+        echo "$line"
+        return 1
+    fi
+}
+
+@test "bad OMP_NUM_THREADS=abc warns and uses the default" { bad_value OMP_NUM_THREADS abc threads; }
+@test "bad OMP_NUM_THREADS=-3" { bad_value OMP_NUM_THREADS -3 threads; }
+@test "bad OMP_NUM_THREADS=0" { bad_value OMP_NUM_THREADS 0 threads; }
+@test "bad OMP_SCHEDULE=bogus" { bad_value OMP_SCHEDULE bogus schedule; }
+@test "bad OMP_SCHEDULE=dynamic,x" { bad_value OMP_SCHEDULE dynamic,x schedule; }
+@test "bad OMP_DYNAMIC=maybe" { bad_value OMP_DYNAMIC maybe dynamic; }
+@test "bad OMP_NESTED=perhaps" { bad_value OMP_NESTED perhaps "nested levels"; }
+@test "bad OMP_MAX_ACTIVE_LEVELS=x" { bad_value OMP_MAX_ACTIVE_LEVELS x levels; }
+@test "bad OMP_MAX_ACTIVE_LEVELS=-1" { bad_value OMP_MAX_ACTIVE_LEVELS -1 levels; }
+@test "bad OMP_THREAD_LIMIT=abc" { bad_value OMP_THREAD_LIMIT abc limit; }
+@test "bad OMP_THREAD_LIMIT=0" { bad_value OMP_THREAD_LIMIT 0 limit; }
+@test "bad OMP_PROC_BIND=maybe" { bad_value OMP_PROC_BIND maybe bind; }
+@test "bad OMP_PLACES=bogus" { bad_value OMP_PLACES bogus "places bind"; }
+@test "bad OMP_STACKSIZE=12Q" { bad_value OMP_STACKSIZE 12Q threads; }
+@test "bad OMP_STACKSIZE=abc" { bad_value OMP_STACKSIZE abc threads; }
+@test "bad OMP_WAIT_POLICY=sometimes" { bad_value OMP_WAIT_POLICY sometimes threads; }
+@test "bad GOMP_SPINCOUNT=lots" { bad_value GOMP_SPINCOUNT lots threads; }
+@test "bad OMP_CANCELLATION=yesplease" { bad_value OMP_CANCELLATION yesplease cancel; }
+@test "bad OMP_MAX_TASK_PRIORITY=-1" { bad_value OMP_MAX_TASK_PRIORITY -1 priority; }
+@test "bad OMP_MAX_TASK_PRIORITY=abc" { bad_value OMP_MAX_TASK_PRIORITY abc priority; }
+@test "bad OMP_DEFAULT_DEVICE=abc" { bad_value OMP_DEFAULT_DEVICE abc device; }
+@test "bad OMP_DISPLAY_ENV=loud" { bad_value OMP_DISPLAY_ENV loud threads; }
