@@ -81,14 +81,18 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 	}
 	void *arg;
 	struct beat_task *task = beat_task_alloc(arg_size, arg_align, &arg);
+	if (detach) {
+		/* The handle goes to the event variable and, before the copy, to
+		 * the first word of the argument block (the task's own copy). */
+		atomic_init(&task->detach_pending, 2);
+		*(uintptr_t *)detach = (uintptr_t)task;
+		if (data)
+			*(uintptr_t *)data = (uintptr_t)task;
+	}
 	if (cpyfn)
 		cpyfn(arg, data);
 	else if (arg_size > 0)
 		memcpy(arg, data, arg_size);
-	if (detach) {
-		atomic_init(&task->detach_pending, 2);
-		*(uintptr_t *)detach = (uintptr_t)task;
-	}
 	bool ready = beat_task_prepare(task, fn, bflags, prio, depend, undeferred);
 	if (undeferred)
 		beat_task_run_inline(task, !if_clause);

@@ -256,9 +256,8 @@ void beat_workshare_reductions_register(uintptr_t *data, uintptr_t *first)
 	struct beat_taskgroup *g = t->task->taskgroup;
 	registration_open(data, innermost(t->task), first, t->m->team->nthreads);
 	g->reductions = data;
-	/* Missing: mark g as a worksharing group (g->workshare = true, once
-	 * struct beat_taskgroup has that field) so that `cancel taskgroup` in
-	 * one of its tasks cancels the enclosing taskgroup, as in libgomp. */
+	/* `cancel taskgroup` in one of its tasks cancels the enclosing group. */
+	g->workshare = true;
 }
 
 BEAT_EXPORT void GOMP_taskgroup_reduction_register(uintptr_t *data)

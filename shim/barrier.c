@@ -36,6 +36,7 @@ static void try_release_one(struct beat_team *team, atomic_uint *arrived, atomic
 	if (!atomic_compare_exchange_strong_explicit(arrived, &all, 0, memory_order_seq_cst,
 						     memory_order_relaxed))
 		return;
+	atomic_store_explicit(&team->ws_cancelled, 0, memory_order_relaxed);
 	atomic_fetch_add_explicit(gen, 1, memory_order_seq_cst);
 	beat_team_wake(team);
 }

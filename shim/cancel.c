@@ -11,7 +11,9 @@ static atomic_int *flag_for(int which, struct beat_thread *t)
 		return &t->m->team->cancelled;
 	case BEAT_CANCEL_LOOP:
 	case BEAT_CANCEL_SECTIONS:
-		return t->m->ws ? &t->m->ws->cancelled : NULL;
+		/* GCC inlines static loops without any runtime call, so the flag
+		 * is the team's; the barrier that ends the construct clears it. */
+		return &t->m->team->ws_cancelled;
 	case BEAT_CANCEL_TASKGROUP: {
 		/* A worksharing construct's reduction group is not the user's. */
 		struct beat_taskgroup *g = t->task->taskgroup;
@@ -53,6 +55,8 @@ bool beat_cancel(int which, bool do_cancel)
 	if (!flag)
 		return false;
 	atomic_store_explicit(flag, 1, memory_order_release);
+	if ((which == BEAT_CANCEL_LOOP || which == BEAT_CANCEL_SECTIONS) && t->m->ws)
+		atomic_store_explicit(&t->m->ws->cancelled, 1, memory_order_release);
 	if (which == BEAT_CANCEL_PARALLEL)
 		beat_team_wake(t->m->team);
 	return true;

@@ -300,6 +300,7 @@ struct beat_team {
 	atomic_int sleepers;
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
 	atomic_int cancelled;    /* parallel region cancelled */
+	atomic_int ws_cancelled; /* current loop/sections cancelled (cleared by the next barrier) */
 	struct beat_ws ws_ring[BEAT_WS_RING];
 	void (*fn)(void *);
 	void *data;
@@ -316,7 +317,12 @@ struct beat_thread {
 	atomic_int join_waiting;
 	unsigned go_seen;
 	struct beat_member *next_m;
-	struct beat_thread *next_idle;
+	struct beat_thread *next_idle, *prev_idle;
+	bool in_pool;
+	/* as a master: the workers it used for seats 1.., reused in the same
+	 * seats next time so that threadprivate data stays with its seat */
+	struct beat_thread **crew;
+	unsigned crew_len;
 	bool is_worker;          /* made by beat's pool */
 	bool exiting;
 	pthread_t pth;

@@ -132,16 +132,21 @@ static void pool_spawn_failed(int err)
 	beat_fatal("cannot create a worker thread (error %d); lower OMP_NUM_THREADS", err);
 }
 
-static struct beat_thread *pool_take(void)
+static void pool_unlink(struct beat_thread *w)
 {
-	beat_mutex_lock(&pool_lock);
-	struct beat_thread *t = idle_head;
-	if (t)
-		idle_head = t->next_idle;
-	beat_mutex_unlock(&pool_lock);
-	if (t)
-		return t;
-	t = thread_new(true);
+	if (w->prev_idle)
+		w->prev_idle->next_idle = w->next_idle;
+	else
+		idle_head = w->next_idle;
+	if (w->next_idle)
+		w->next_idle->prev_idle = w->prev_idle;
+	w->next_idle = w->prev_idle = NULL;
+	w->in_pool = false;
+}
+
+static struct beat_thread *pool_spawn(void)
+{
+	struct beat_thread *t = thread_new(true);
 	t->go_seen = 0;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -156,11 +161,40 @@ static struct beat_thread *pool_take(void)
 	return t;
 }
 
+/* An idle worker for seat `seat` of a team led by master: the one that had
+ * this seat last time if it is idle, else any idle one, else a new one. */
+static struct beat_thread *pool_take(struct beat_thread *master, unsigned seat)
+{
+	struct beat_thread *preferred = seat - 1 < master->crew_len ? master->crew[seat - 1] : NULL;
+	beat_mutex_lock(&pool_lock);
+	struct beat_thread *w = (preferred && preferred->in_pool) ? preferred : idle_head;
+	if (w)
+		pool_unlink(w);
+	beat_mutex_unlock(&pool_lock);
+	if (!w)
+		w = pool_spawn();
+	if (seat - 1 >= master->crew_len) {
+		unsigned len = seat + 7;
+		master->crew = realloc(master->crew, len * sizeof *master->crew);
+		if (!master->crew)
+			beat_fatal("out of memory for a thread crew");
+		for (unsigned i = master->crew_len; i < len; i++)
+			master->crew[i] = NULL;
+		master->crew_len = len;
+	}
+	master->crew[seat - 1] = w;
+	return w;
+}
+
 static void pool_give_back(struct beat_thread *t)
 {
 	beat_mutex_lock(&pool_lock);
+	t->prev_idle = NULL;
 	t->next_idle = idle_head;
+	if (idle_head)
+		idle_head->prev_idle = t;
 	idle_head = t;
+	t->in_pool = true;
 	beat_mutex_unlock(&pool_lock);
 }
 
@@ -278,6 +312,26 @@ static void assign_places(struct beat_team *team, struct beat_member *master_sea
 	}
 }
 
+/* Reserves nthreads - 1 workers against OMP_THREAD_LIMIT (the whole
+ * program is one contention group); returns the team size granted. */
+static unsigned reserve_threads(int limit, unsigned nthreads)
+{
+	if (nthreads <= 1)
+		return 1;
+	int busy = atomic_load_explicit(&beat_threads_busy, memory_order_relaxed);
+	for (;;) {
+		long want = nthreads - 1;
+		if (limit != INT_MAX) {
+			long room = (long)limit - busy;
+			if (want > room)
+				want = room > 0 ? room : 0;
+		}
+		if (atomic_compare_exchange_weak_explicit(&beat_threads_busy, &busy, busy + (int)want,
+							  memory_order_relaxed, memory_order_relaxed))
+			return (unsigned)want + 1;
+	}
+}
+
 /* ------------------------------------------------------------ public API */
 
 struct beat_thread *beat_self_slow(void)
@@ -302,13 +356,8 @@ unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_c
 		n = 1;
 	if (icv->dyn && n > beat_num_cpus)
 		n = beat_num_cpus;
-	if (icv->thread_limit != INT_MAX) {
-		long room = (long)icv->thread_limit - atomic_load(&beat_threads_busy) + 1;
-		if (room < 1)
-			room = 1;
-		if (n > room)
-			n = room;
-	}
+	if (icv->thread_limit != INT_MAX && n > icv->thread_limit)
+		n = icv->thread_limit;
 	if (n > 0x10000)
 		n = 0x10000;
 	return (unsigned)n;
@@ -321,6 +370,7 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	struct beat_task *encountering = t->task;
 	if (nthreads < 1)
 		nthreads = 1;
+	nthreads = reserve_threads(encountering->icv.thread_limit, nthreads);
 	struct beat_team *team = team_new(nthreads);
 	team->fn = fn;
 	team->data = data;
@@ -337,10 +387,8 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 			team->members[i].itask.icv.bind =
 				team->members[i].itask.icv.bind ? team->members[i].itask.icv.bind : bind;
 	team->members[0].thread = t;
-	if (nthreads > 1)
-		atomic_fetch_add_explicit(&beat_threads_busy, nthreads - 1, memory_order_relaxed);
 	for (unsigned i = 1; i < nthreads; i++) {
-		struct beat_thread *w = pool_take();
+		struct beat_thread *w = pool_take(t, i);
 		team->members[i].thread = w;
 		hand_over(w, &team->members[i]);
 	}
@@ -383,6 +431,8 @@ void beat_team_atfork_child(void)
 	pool_size = 0;
 	struct beat_thread *t = beat_tls_self;
 	atomic_store(&beat_threads_busy, t ? 1 : 0);
+	if (t)
+		t->crew_len = 0; /* its workers do not exist in the child */
 }
 
 static void atfork_child(void)
