@@ -296,6 +296,10 @@ struct beat_team {
 	atomic_long queued;                            /* tasks sitting in deques or the inbox */
 	beat_mutex_t inbox_lock;                       /* ready tasks pushed by non-members */
 	struct beat_task *inbox;
+	beat_mutex_t prio_lock;                        /* tasks with priority > 0: a max-heap */
+	atomic_int prio_count;
+	int prio_cap;
+	struct beat_task **prio_heap;
 	_Alignas(BEAT_CACHELINE) atomic_uint wake_seq; /* futex for sleeping members */
 	atomic_int sleepers;
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;

@@ -79,6 +79,60 @@ void beat_task_fulfill(struct beat_task *task)
 		task_complete(task);
 }
 
+/* Tasks with a priority wait in a per-team max-heap, served before the
+ * deques (OpenMP makes priority a hint; this honours it team-wide). */
+static void prio_push(struct beat_team *team, struct beat_task *task)
+{
+	beat_mutex_lock(&team->prio_lock);
+	int n = atomic_load_explicit(&team->prio_count, memory_order_relaxed);
+	if (n == team->prio_cap) {
+		team->prio_cap = team->prio_cap ? team->prio_cap * 2 : 16;
+		team->prio_heap = realloc(team->prio_heap, team->prio_cap * sizeof *team->prio_heap);
+		if (!team->prio_heap)
+			beat_fatal("out of memory for the task priority queue");
+	}
+	struct beat_task **h = team->prio_heap;
+	int i = n;
+	while (i > 0 && h[(i - 1) / 2]->priority < task->priority) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = task;
+	atomic_store_explicit(&team->prio_count, n + 1, memory_order_release);
+	beat_mutex_unlock(&team->prio_lock);
+}
+
+static struct beat_task *prio_take(struct beat_team *team)
+{
+	if (atomic_load_explicit(&team->prio_count, memory_order_acquire) == 0)
+		return NULL;
+	beat_mutex_lock(&team->prio_lock);
+	int n = atomic_load_explicit(&team->prio_count, memory_order_relaxed);
+	struct beat_task *top = NULL;
+	if (n > 0) {
+		struct beat_task **h = team->prio_heap;
+		top = h[0];
+		struct beat_task *last = h[--n];
+		int i = 0;
+		for (;;) {
+			int c = 2 * i + 1;
+			if (c >= n)
+				break;
+			if (c + 1 < n && h[c + 1]->priority > h[c]->priority)
+				c++;
+			if (h[c]->priority <= last->priority)
+				break;
+			h[i] = h[c];
+			i = c;
+		}
+		if (n > 0)
+			h[i] = last;
+		atomic_store_explicit(&team->prio_count, n, memory_order_release);
+	}
+	beat_mutex_unlock(&team->prio_lock);
+	return top;
+}
+
 static struct beat_task *inbox_take(struct beat_team *team)
 {
 	if (__atomic_load_n(&team->inbox, __ATOMIC_RELAXED) == NULL)
@@ -175,7 +229,9 @@ void beat_task_enqueue(struct beat_task *task)
 	struct beat_thread *t = beat_self();
 	struct beat_member *m = t->m;
 	struct beat_team *team = task->team;
-	if (m->team == team) {
+	if (task->priority > 0) {
+		prio_push(team, task);
+	} else if (m->team == team) {
 		beat_deque_push(&m->deque, task);
 	} else {
 		beat_mutex_lock(&team->inbox_lock);
@@ -226,7 +282,9 @@ void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
 
 bool beat_task_run_one(struct beat_member *m)
 {
-	struct beat_task *task = beat_deque_pop(&m->deque);
+	struct beat_task *task = prio_take(m->team);
+	if (!task)
+		task = beat_deque_pop(&m->deque);
 	if (!task)
 		task = steal_any(m);
 	if (!task)

@@ -74,6 +74,7 @@ static void team_free(struct beat_team *team)
 	for (unsigned i = 0; i < team->nthreads; i++)
 		beat_deque_destroy(&team->members[i].deque);
 	ws_ring_destroy(team);
+	free(team->prio_heap);
 	free(team->members);
 	free(team);
 }
@@ -377,7 +378,8 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	team->parent_member = outer;
 	team->level = outer->team->level + 1;
 	team->active_level = outer->team->active_level + (nthreads > 1);
-	int bind = proc_bind ? proc_bind : encountering->icv.bind;
+	/* With bind-var false the proc_bind clause is ignored (OpenMP 5.1, 2.6.2). */
+	int bind = encountering->icv.bind == 0 ? 0 : (proc_bind ? proc_bind : encountering->icv.bind);
 	if (beat_num_places > 0 && bind != 0)
 		assign_places(team, outer, bind == 1 ? 3 : bind);
 	for (unsigned i = 0; i < nthreads; i++)

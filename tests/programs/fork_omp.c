@@ -41,6 +41,7 @@ int main (void)
   fflush (stdout);
 
   for (int round = 0; round < 3; round++) {
+    fflush (stdout);   /* or the child would print the parent's buffered lines again */
     pid_t pid = fork ();
     if (pid < 0) { perror ("fork"); return 2; }
     if (pid == 0) {
