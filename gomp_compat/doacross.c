@@ -198,7 +198,7 @@ static bool long_counts_copy(unsigned ncounts, const long *counts,
 
 static bool long_doacross_start(unsigned ncounts, const long *counts, int kind,
 				unsigned long long chunk, long *istart,
-				long *iend, void **mem)
+				long *iend, uintptr_t *reductions, void **mem)
 {
 	struct beat_member *m = beat_member_self();
 	bool first;
@@ -210,11 +210,16 @@ static bool long_doacross_start(unsigned ncounts, const long *counts, int kind,
 		beat_wsc_long_setup(ws, 0, ncounts > 0 ? counts[0] : 0, 1, kind, chunk);
 		if (long_counts_copy(ncounts, counts, ucounts))
 			doacross_create(m, ws, ncounts, ucounts);
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, true, reductions);
 		if (mem != NULL)
 			beat_wsc_mem_create(m, ws, mem);
 		beat_ws_publish(ws);
-	} else if (mem != NULL) {
-		beat_wsc_mem_get(ws, mem);
+	} else {
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, false, reductions);
+		if (mem != NULL)
+			beat_wsc_mem_get(ws, mem);
 	}
 	return beat_wsc_long_next(false, istart, iend);
 }
@@ -222,7 +227,8 @@ static bool long_doacross_start(unsigned ncounts, const long *counts, int kind,
 static bool ull_doacross_start(unsigned ncounts, const unsigned long long *counts,
 			       int kind, unsigned long long chunk,
 			       unsigned long long *istart,
-			       unsigned long long *iend, void **mem)
+			       unsigned long long *iend, uintptr_t *reductions,
+			       void **mem)
 {
 	struct beat_member *m = beat_member_self();
 	bool first;
@@ -231,11 +237,16 @@ static bool ull_doacross_start(unsigned ncounts, const unsigned long long *count
 	if (first) {
 		beat_wsc_ull_setup(ws, true, 0, ncounts > 0 ? counts[0] : 0, 1, kind, chunk);
 		doacross_create(m, ws, ncounts, counts);
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, true, reductions);
 		if (mem != NULL)
 			beat_wsc_mem_create(m, ws, mem);
 		beat_ws_publish(ws);
-	} else if (mem != NULL) {
-		beat_wsc_mem_get(ws, mem);
+	} else {
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, false, reductions);
+		if (mem != NULL)
+			beat_wsc_mem_get(ws, mem);
 	}
 	return beat_wsc_ull_next(false, istart, iend);
 }
@@ -262,7 +273,7 @@ BEAT_EXPORT bool GOMP_loop_doacross_static_start(unsigned ncounts, long *counts,
 {
 	return long_doacross_start(ncounts, counts, BEAT_SCHED_STATIC,
 				   chunk_size > 0 ? (unsigned long long)chunk_size : 0,
-				   istart, iend, NULL);
+				   istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_doacross_dynamic_start(unsigned ncounts, long *counts,
@@ -271,7 +282,7 @@ BEAT_EXPORT bool GOMP_loop_doacross_dynamic_start(unsigned ncounts, long *counts
 {
 	return long_doacross_start(ncounts, counts, BEAT_SCHED_DYNAMIC,
 				   chunk_size > 0 ? (unsigned long long)chunk_size : 0,
-				   istart, iend, NULL);
+				   istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_doacross_guided_start(unsigned ncounts, long *counts,
@@ -280,7 +291,7 @@ BEAT_EXPORT bool GOMP_loop_doacross_guided_start(unsigned ncounts, long *counts,
 {
 	return long_doacross_start(ncounts, counts, BEAT_SCHED_GUIDED,
 				   chunk_size > 0 ? (unsigned long long)chunk_size : 0,
-				   istart, iend, NULL);
+				   istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_doacross_runtime_start(unsigned ncounts, long *counts,
@@ -290,7 +301,7 @@ BEAT_EXPORT bool GOMP_loop_doacross_runtime_start(unsigned ncounts, long *counts
 	unsigned long long chunk;
 
 	beat_wsc_runtime_sched(&kind, &chunk);
-	return long_doacross_start(ncounts, counts, kind, chunk, istart, iend, NULL);
+	return long_doacross_start(ncounts, counts, kind, chunk, istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_doacross_start(unsigned ncounts, long *counts,
@@ -301,10 +312,9 @@ BEAT_EXPORT bool GOMP_loop_doacross_start(unsigned ncounts, long *counts,
 	unsigned long long chunk = chunk_size > 0 ? (unsigned long long)chunk_size : 0;
 	int kind;
 
-	if (reductions != NULL)
-		beat_unsupported("GOMP_loop_doacross_start with task reductions");
 	kind = beat_wsc_decode_sched(sched, &chunk);
-	return long_doacross_start(ncounts, counts, kind, chunk, istart, iend, mem);
+	return long_doacross_start(ncounts, counts, kind, chunk, istart, iend,
+				   reductions, mem);
 }
 
 BEAT_EXPORT void GOMP_doacross_post(long *counts)
@@ -356,7 +366,7 @@ BEAT_EXPORT bool GOMP_loop_ull_doacross_static_start(unsigned ncounts,
 						     unsigned long long *iend)
 {
 	return ull_doacross_start(ncounts, counts, BEAT_SCHED_STATIC, chunk_size,
-				  istart, iend, NULL);
+				  istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_doacross_dynamic_start(unsigned ncounts,
@@ -366,7 +376,7 @@ BEAT_EXPORT bool GOMP_loop_ull_doacross_dynamic_start(unsigned ncounts,
 						      unsigned long long *iend)
 {
 	return ull_doacross_start(ncounts, counts, BEAT_SCHED_DYNAMIC, chunk_size,
-				  istart, iend, NULL);
+				  istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_doacross_guided_start(unsigned ncounts,
@@ -376,7 +386,7 @@ BEAT_EXPORT bool GOMP_loop_ull_doacross_guided_start(unsigned ncounts,
 						     unsigned long long *iend)
 {
 	return ull_doacross_start(ncounts, counts, BEAT_SCHED_GUIDED, chunk_size,
-				  istart, iend, NULL);
+				  istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_doacross_runtime_start(unsigned ncounts,
@@ -388,7 +398,7 @@ BEAT_EXPORT bool GOMP_loop_ull_doacross_runtime_start(unsigned ncounts,
 	unsigned long long chunk;
 
 	beat_wsc_runtime_sched(&kind, &chunk);
-	return ull_doacross_start(ncounts, counts, kind, chunk, istart, iend, NULL);
+	return ull_doacross_start(ncounts, counts, kind, chunk, istart, iend, NULL, NULL);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_doacross_start(unsigned ncounts,
@@ -402,10 +412,9 @@ BEAT_EXPORT bool GOMP_loop_ull_doacross_start(unsigned ncounts,
 	unsigned long long chunk = chunk_size;
 	int kind;
 
-	if (reductions != NULL)
-		beat_unsupported("GOMP_loop_ull_doacross_start with task reductions");
 	kind = beat_wsc_decode_sched(sched, &chunk);
-	return ull_doacross_start(ncounts, counts, kind, chunk, istart, iend, mem);
+	return ull_doacross_start(ncounts, counts, kind, chunk, istart, iend,
+				  reductions, mem);
 }
 
 BEAT_EXPORT void GOMP_doacross_ull_post(unsigned long long *counts)

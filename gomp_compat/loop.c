@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "task_reduction.h"
 #include "worksharing.h"
 
 /* Waiting (beat_wsc_wait_step): polls at most, yields, sleep length. */
@@ -344,6 +345,16 @@ void beat_wsc_mem_create(struct beat_member *m, struct beat_ws *ws, void **mem)
 	*mem = (char *)block + WSC_MEM_HEADER;
 }
 
+void beat_wsc_task_reductions(struct beat_ws *ws, bool first, uintptr_t *reductions)
+{
+	if (first) {
+		beat_workshare_reductions_register(reductions, NULL);
+		ws->task_reductions = reductions;
+	} else {
+		beat_workshare_reductions_register(reductions, ws->task_reductions);
+	}
+}
+
 void beat_wsc_mem_get(struct beat_ws *ws, void **mem)
 {
 	*mem = (char *)ws->mem + WSC_MEM_HEADER;
@@ -461,7 +472,9 @@ static bool long_runtime_start(long start, long end, long incr, bool ordered,
 }
 
 /* GOMP_loop_start and GOMP_loop_ordered_start: the schedule comes as a
- * code, `mem` asks for a zeroed team-shared block, istart may be NULL. */
+ * code, `reductions` are task reductions (the compiled code closes them
+ * with GOMP_workshare_task_reduction_unregister), `mem` asks for a zeroed
+ * team-shared block, istart may be NULL. */
 static bool long_start_coded(long start, long end, long incr, long sched,
 			     long chunk_size, bool ordered, long *istart,
 			     long *iend, uintptr_t *reductions, void **mem)
@@ -470,20 +483,22 @@ static bool long_start_coded(long start, long end, long incr, long sched,
 	bool first;
 	struct beat_ws *ws;
 
-	if (reductions != NULL)
-		beat_unsupported(ordered ? "GOMP_loop_ordered_start with task reductions"
-					 : "GOMP_loop_start with task reductions");
 	ws = beat_wsc_enter(m, &first);
 	if (first) {
 		unsigned long long chunk = long_chunk(chunk_size);
 		int kind = beat_wsc_decode_sched(sched, &chunk);
 
 		beat_wsc_long_setup(ws, start, end, incr, kind, chunk);
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, true, reductions);
 		if (mem != NULL)
 			beat_wsc_mem_create(m, ws, mem);
 		beat_ws_publish(ws);
-	} else if (mem != NULL) {
-		beat_wsc_mem_get(ws, mem);
+	} else {
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, false, reductions);
+		if (mem != NULL)
+			beat_wsc_mem_get(ws, mem);
 	}
 	if (istart == NULL)
 		return true;

@@ -77,20 +77,22 @@ static bool ull_start_coded(bool up, unsigned long long start,
 	bool first;
 	struct beat_ws *ws;
 
-	if (reductions != NULL)
-		beat_unsupported(ordered ? "GOMP_loop_ull_ordered_start with task reductions"
-					 : "GOMP_loop_ull_start with task reductions");
 	ws = beat_wsc_enter(m, &first);
 	if (first) {
 		unsigned long long chunk = chunk_size;
 		int kind = beat_wsc_decode_sched(sched, &chunk);
 
 		beat_wsc_ull_setup(ws, up, start, end, incr, kind, chunk);
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, true, reductions);
 		if (mem != NULL)
 			beat_wsc_mem_create(m, ws, mem);
 		beat_ws_publish(ws);
-	} else if (mem != NULL) {
-		beat_wsc_mem_get(ws, mem);
+	} else {
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, false, reductions);
+		if (mem != NULL)
+			beat_wsc_mem_get(ws, mem);
 	}
 	if (istart == NULL)
 		return true;

@@ -58,16 +58,19 @@ BEAT_EXPORT unsigned GOMP_sections2_start(unsigned count, uintptr_t *reductions,
 	bool first;
 	struct beat_ws *ws;
 
-	if (reductions != NULL)
-		beat_unsupported("GOMP_sections2_start with task reductions");
 	ws = beat_wsc_enter(m, &first);
 	if (first) {
 		sections_setup(ws, count);
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, true, reductions);
 		if (mem != NULL)
 			beat_wsc_mem_create(m, ws, mem);
 		beat_ws_publish(ws);
-	} else if (mem != NULL) {
-		beat_wsc_mem_get(ws, mem);
+	} else {
+		if (reductions != NULL)
+			beat_wsc_task_reductions(ws, false, reductions);
+		if (mem != NULL)
+			beat_wsc_mem_get(ws, mem);
 	}
 	return sections_take(m);
 }
@@ -110,11 +113,27 @@ BEAT_EXPORT void GOMP_parallel_sections_start(void (*fn)(void *), void *data,
 	beat_wsc_parallel_start(&p, num_threads);
 }
 
-/* GCC calls this only for a scope construct with task reductions (the
- * barrier and the unregistration follow in the compiled code); beat has
- * no task reductions yet. */
+/* GCC calls this only for a scope construct with task reductions; the
+ * compiled code ends it with GOMP_workshare_task_reduction_unregister (its
+ * barrier included), never with a worksharing end call. The slot serves
+ * only to hand the first member's descriptor to the others, so each member
+ * leaves it at once: the slot is reused only after all have read it. */
 BEAT_EXPORT void GOMP_scope_start(uintptr_t *reductions)
 {
-	if (reductions != NULL)
-		beat_unsupported("GOMP_scope_start with task reductions");
+	struct beat_member *m;
+	struct beat_ws *ws;
+	bool first;
+
+	if (reductions == NULL)
+		return;
+	m = beat_member_self();
+	ws = beat_wsc_enter(m, &first);
+	if (first) {
+		beat_wsc_setup(ws, 0, BEAT_SCHED_STATIC, 0);
+		beat_wsc_task_reductions(ws, true, reductions);
+		beat_ws_publish(ws);
+	} else {
+		beat_wsc_task_reductions(ws, false, reductions);
+	}
+	beat_ws_leave(m);
 }

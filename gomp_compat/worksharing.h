@@ -18,6 +18,8 @@
 #ifndef BEAT_GOMP_WORKSHARING_H
 #define BEAT_GOMP_WORKSHARING_H
 
+#include <stdint.h>
+
 #include "rt.h"
 
 /* GCC's schedule codes (libgomp's GFS_*) and omp_sched_t share numbers. */
@@ -70,6 +72,10 @@ bool beat_wsc_end(struct beat_member *m, bool wait);
  * block of *mem bytes for the construct, every member gets it in *mem. */
 void beat_wsc_mem_create(struct beat_member *m, struct beat_ws *ws, void **mem);
 void beat_wsc_mem_get(struct beat_ws *ws, void **mem);
+
+/* `reduction(task, ...)` on a worksharing construct: the first member
+ * registers before it publishes the slot, the others after they entered. */
+void beat_wsc_task_reductions(struct beat_ws *ws, bool first, uintptr_t *reductions);
 
 bool beat_wsc_cancelled(struct beat_member *m, struct beat_ws *ws);
 

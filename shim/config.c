@@ -59,6 +59,8 @@ static const struct env_entry table[] = {
 	{"OMP_TOOL_LIBRARIES", K_IGNORED, "unset", "OMPT tools are not supported yet: ignored"},
 	{"OMP_DEBUG", K_IGNORED, "unset", "OMPD is not supported yet: ignored"},
 	{"BEAT_DEBUG", K_BOOL, "false", "print beat's own decisions (threads, binding) to stderr"},
+	{"BEAT_TOPOLOGY", K_STRING, "unset", "an hwloc XML file to use instead of the machine's topology"},
+	{"BEAT_HELP_ENV", K_STRING, "unset", "print this table at start"},
 };
 
 static const char *env_of(const char *name)

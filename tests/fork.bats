@@ -3,7 +3,8 @@
 # tasks) in the child, then OpenMP again in the parent after waitpid.
 #
 # GNU libgomp is not fork-safe: with more than one thread its child hangs in
-# the first parallel region (its pool threads do not exist in the child), so
+# the first parallel region (its pool threads do not exist in the child; see
+# https://gcc.gnu.org/legacy-ml/gcc-patches/2014-02/msg00813.html), so
 # libgomp is only the reference for one thread; for 2 and 8 threads beat's
 # output is compared with the expected text the program prints.
 
