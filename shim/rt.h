@@ -331,6 +331,7 @@ struct beat_thread {
 	bool exiting;
 	pthread_t pth;
 	int bound_place;         /* place this OS thread is bound to, -1 none */
+	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: what was last shown */
 	struct beat_team *initial_team;
 };
 
@@ -383,6 +384,10 @@ void beat_ws_publish(struct beat_ws *ws);
 void beat_ws_leave(struct beat_member *m);
 /* Frees what a construct allocated in its slot (doacross, mem). */
 void beat_ws_free_state(struct beat_ws *ws);
+
+/* OMP_DISPLAY_AFFINITY: prints the calling thread's affinity line
+ * (implemented with the affinity-format code in gomp_compat/icv.c). */
+void beat_affinity_display(const char *format);
 
 /* Threads accounting for OMP_THREAD_LIMIT. */
 extern atomic_int beat_threads_busy;

@@ -229,6 +229,20 @@ got:
 	return t->next_m;
 }
 
+/* OMP_DISPLAY_AFFINITY: a line when a thread's seat (level, number, team
+ * size, place) differs from the one it last showed. */
+static void show_affinity(struct beat_thread *t, struct beat_member *m)
+{
+	if (!beat_cfg.display_affinity)
+		return;
+	unsigned long key = ((unsigned long)m->team->level << 48) ^ ((unsigned long)m->id << 32) ^
+			    ((unsigned long)m->team->nthreads << 12) ^ (unsigned long)(m->place + 1) ^ 1;
+	if (t->shown_affinity == key)
+		return;
+	t->shown_affinity = key;
+	beat_affinity_display(NULL);
+}
+
 static void bind_seat(struct beat_thread *t, struct beat_member *m)
 {
 	if (m->place >= 0 && m->place != t->bound_place) {
@@ -260,6 +274,7 @@ static void *worker_main(void *arg)
 		t->m = m;
 		t->task = &m->itask;
 		bind_seat(t, m);
+		show_affinity(t, m);
 		team->fn(team->data);
 		beat_barrier_end(m);
 		beat_depend_table_free(&m->itask);
@@ -398,6 +413,7 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	t->task = &team->members[0].itask;
 	if (team->members[0].place >= 0)
 		bind_seat(t, &team->members[0]);
+	show_affinity(t, &team->members[0]);
 	if (beat_cfg.debug)
 		beat_warn("debug: parallel region level %u with %u threads", team->level, nthreads);
 }

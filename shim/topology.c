@@ -23,12 +23,43 @@ struct beat_place *beat_places;
 static int allowed_cpus[CPU_SETSIZE];
 static int num_allowed;
 
+static bool load_topology(hwloc_topology_t *topo);
+
+/* With OMP_PLACES or OMP_PROC_BIND set, libgomp (which stays loaded beside
+ * beat) binds the initial thread to one place in its constructor, before
+ * beat can look; the CPUs the process may use then come from hwloc's allowed
+ * set (cgroup and online CPUs), not from the thread's affinity mask. */
+static bool allowed_from_hwloc(void)
+{
+	const char *vars[] = {"OMP_PLACES", "OMP_PROC_BIND", "GOMP_CPU_AFFINITY"};
+	bool binding = false;
+	for (int i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v && strcasecmp(v, "false") != 0)
+			binding = true;
+	}
+	if (!binding)
+		return false;
+	hwloc_topology_t topo;
+	if (!load_topology(&topo))
+		return false;
+	int c;
+	hwloc_bitmap_foreach_begin(c, hwloc_topology_get_allowed_cpuset(topo))
+		if (c < CPU_SETSIZE && num_allowed < CPU_SETSIZE)
+			allowed_cpus[num_allowed++] = c;
+	hwloc_bitmap_foreach_end();
+	hwloc_topology_destroy(topo);
+	return num_allowed > 0;
+}
+
 void beat_topology_init(void)
 {
 	cpu_set_t set;
 	CPU_ZERO(&set);
 	num_allowed = 0;
-	if (sched_getaffinity(0, sizeof set, &set) == 0) {
+	if (allowed_from_hwloc()) {
+		/* allowed_cpus filled */
+	} else if (sched_getaffinity(0, sizeof set, &set) == 0) {
 		for (int c = 0; c < CPU_SETSIZE; c++)
 			if (CPU_ISSET(c, &set))
 				allowed_cpus[num_allowed++] = c;

@@ -33,8 +33,8 @@ env_same() {
 @test "defaults: every ICV matches libgomp with OMP_NUM_THREADS unset" {
     build_program env_print
     local g="$BATS_TEST_TMPDIR/g" b="$BATS_TEST_TMPDIR/b"
-    env -u LD_PRELOAD -u OMP_NUM_THREADS timeout 60 "$BUILD_DIR/env_print" >"$g.out" 2>"$g.err"
-    env -u OMP_NUM_THREADS LD_PRELOAD="$BEAT_LIB" timeout 60 "$BUILD_DIR/env_print" >"$b.out" 2>"$b.err"
+    timeout 60 env -u LD_PRELOAD -u OMP_NUM_THREADS "$BUILD_DIR/env_print" >"$g.out" 2>"$g.err"
+    timeout 60 env -u OMP_NUM_THREADS LD_PRELOAD="$BEAT_LIB" "$BUILD_DIR/env_print" >"$b.out" 2>"$b.err"
     diff -u "$g.out" "$b.out"
 }
 
@@ -228,15 +228,15 @@ bad_value() {
     local base=(OMP_NUM_THREADS=2)
     [ "$name" != OMP_NUM_THREADS ] || base=()
     # shellcheck disable=SC2086
-    env "${base[@]}" "$name=$value" LD_PRELOAD="$BEAT_LIB" timeout 60 "$bin" $groups >"$d/bad.out" 2>"$d/bad.err" || rc=$?
+    timeout 60 env "${base[@]}" "$name=$value" LD_PRELOAD="$BEAT_LIB" "$bin" $groups >"$d/bad.out" 2>"$d/bad.err" || rc=$?
     if [ "$rc" -ne 0 ]; then
         explain_failure "beat with $name='$value'" "$rc" "$d/bad"
         return 1
     fi
     # shellcheck disable=SC2086
-    env -u "$name" "${base[@]}" LD_PRELOAD="$BEAT_LIB" timeout 60 "$bin" $groups >"$d/unset.out" 2>"$d/unset.err"
+    timeout 60 env -u "$name" "${base[@]}" LD_PRELOAD="$BEAT_LIB" "$bin" $groups >"$d/unset.out" 2>"$d/unset.err"
     # shellcheck disable=SC2086
-    env -u "$name" -u LD_PRELOAD "${base[@]}" GOMP_SPINCOUNT=1000 timeout 60 "$bin" $groups >"$d/gomp.out" 2>"$d/gomp.err"
+    timeout 60 env -u "$name" -u LD_PRELOAD "${base[@]}" GOMP_SPINCOUNT=1000 "$bin" $groups >"$d/gomp.out" 2>"$d/gomp.err"
     if ! diff -u "$d/unset.out" "$d/bad.out"; then
         echo "beat with $name='$value' (+) differs from beat with $name unset (-)"
         return 1

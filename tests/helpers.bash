@@ -93,16 +93,17 @@ run_gomp() {
     if [ -z "${GOMP_SPINCOUNT+x}" ] && [ -z "${OMP_WAIT_POLICY+x}" ]; then
         spin=(GOMP_SPINCOUNT=1000)
     fi
-    env -u LD_PRELOAD OMP_NUM_THREADS="$threads" "${spin[@]}" \
-        timeout -k 5 "$RUN_TIMEOUT" "$@" >"$prefix.out" 2>"$prefix.err" </dev/null
+    timeout -k 5 "$RUN_TIMEOUT" env -u LD_PRELOAD OMP_NUM_THREADS="$threads" "${spin[@]}" \
+        "$@" >"$prefix.out" 2>"$prefix.err" </dev/null
 }
 
-# run_beat OUTPREFIX THREADS CMD...: run with LD_PRELOAD=$BEAT_LIB.
+# run_beat OUTPREFIX THREADS CMD...: run with LD_PRELOAD=$BEAT_LIB.  The
+# preload is set by env after timeout, so only CMD (not timeout) loads beat.
 run_beat() {
     local prefix=$1 threads=$2
     shift 2
-    env LD_PRELOAD="$BEAT_LIB" OMP_NUM_THREADS="$threads" \
-        timeout -k 5 "$RUN_TIMEOUT" "$@" >"$prefix.out" 2>"$prefix.err" </dev/null
+    timeout -k 5 "$RUN_TIMEOUT" env LD_PRELOAD="$BEAT_LIB" OMP_NUM_THREADS="$threads" \
+        "$@" >"$prefix.out" 2>"$prefix.err" </dev/null
 }
 
 # Describe a failed run: exit status (124/137 = timeout) and the stderr tail.

@@ -15,8 +15,8 @@ same_output() {
     shift
     local d="$BATS_TEST_TMPDIR"
     local rc_p=0 rc_b=0
-    env -u LD_PRELOAD timeout -k 5 60 "$@" >"$d/$name.plain.out" 2>"$d/$name.plain.err" </dev/null || rc_p=$?
-    env LD_PRELOAD="$BEAT_LIB" timeout -k 5 60 "$@" >"$d/$name.beat.out" 2>"$d/$name.beat.err" </dev/null || rc_b=$?
+    timeout -k 5 60 env -u LD_PRELOAD "$@" >"$d/$name.plain.out" 2>"$d/$name.plain.err" </dev/null || rc_p=$?
+    timeout -k 5 60 env LD_PRELOAD="$BEAT_LIB" "$@" >"$d/$name.beat.out" 2>"$d/$name.beat.err" </dev/null || rc_b=$?
     if [ "$rc_p" -ne 0 ]; then
         explain_failure "$name without preload" "$rc_p" "$d/$name.plain"
         return 1
