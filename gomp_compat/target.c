@@ -73,74 +73,21 @@ static bool device_is_host(int device)
 /* ----------------------------------------------- the host initial task */
 
 struct host_region {
-	struct beat_member *saved_m;
-	struct beat_task *saved_task;
-	struct beat_team *team;
-	struct beat_member *member;
+	struct beat_seat_save save;
 };
 
-static void *zalloc_aligned(size_t size)
-{
-	size_t rounded = (size + BEAT_CACHELINE - 1) & ~(size_t)(BEAT_CACHELINE - 1);
-	void *p = aligned_alloc(BEAT_CACHELINE, rounded);
-	if (p == NULL)
-		beat_fatal("out of memory starting a target region");
-	memset(p, 0, rounded);
-	return p;
-}
-
-/* Seats the calling thread alone in a fresh level-0 team whose implicit
- * task has the initial ICVs (thread_limit overridden when > 0). The team
- * is built as team.c builds the initial team of a thread (worksharing
- * ring numbered from 0, every slot left by its one member).
- * TODO(core): use a core function for this once rt.h offers one. */
+/* A target region on the host runs as a new initial task: the thread sits
+ * alone in a fresh level-0 team with its own contention group and the
+ * initial ICVs (thread_limit overridden when > 0). */
 static void host_region_enter(struct host_region *r, int thread_limit)
 {
-	struct beat_thread *t = beat_self();
-	r->saved_m = t->m;
-	r->saved_task = t->task;
-	struct beat_team *team = zalloc_aligned(sizeof *team);
-	struct beat_member *m = zalloc_aligned(sizeof *m);
-	team->nthreads = 1;
-	team->members = m;
-	for (unsigned s = 0; s < BEAT_WS_RING; s++) {
-		atomic_init(&team->ws_ring[s].id, s);
-		atomic_init(&team->ws_ring[s].left, 1);
-	}
-	m->team = team;
-	m->thread = t;
-	m->ws_index = BEAT_WS_RING;
-	m->place = r->saved_m->place;
-	m->place_part_first = 0;
-	m->place_part_len = beat_num_places;
-	m->rng = r->saved_m->rng * 2654435761u + 1;
-	beat_deque_init(&m->deque);
-	struct beat_task *it = &m->itask;
-	it->team = team;
-	it->flags = BEAT_TASK_IMPLICIT;
-	atomic_init(&it->refs, 1);
-	it->icv = beat_cfg.initial;
-	if (thread_limit > 0)
-		it->icv.thread_limit = thread_limit;
-	r->team = team;
-	r->member = m;
-	t->m = m;
-	t->task = it;
+	beat_initial_team_enter(&r->save, thread_limit);
 }
 
 /* Finishes the region's explicit tasks, then gives the thread its seat back. */
 static void host_region_leave(struct host_region *r)
 {
-	beat_barrier_end(r->member);
-	beat_depend_table_free(&r->member->itask);
-	struct beat_thread *t = beat_self();
-	t->m = r->saved_m;
-	t->task = r->saved_task;
-	for (unsigned s = 0; s < BEAT_WS_RING; s++)
-		beat_ws_free_state(&r->team->ws_ring[s]);
-	beat_deque_destroy(&r->member->deque);
-	free(r->member);
-	free(r->team);
+	beat_initial_team_leave(&r->save);
 }
 
 /* The thread-limit value a GOMP_target_ext `args` array carries (0: none). */

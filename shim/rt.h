@@ -279,8 +279,16 @@ struct beat_member {
 	unsigned rng;
 };
 
+/* A contention group: the threads started from one initial thread (a
+ * program thread, or a target region on the host); OMP_THREAD_LIMIT counts
+ * per group. */
+struct beat_cg {
+	atomic_int busy;
+};
+
 struct beat_team {
 	unsigned nthreads;
+	struct beat_cg *cg;
 	unsigned level;          /* nesting level (0: initial team) */
 	unsigned active_level;   /* active (more than one thread) levels */
 	struct beat_member *parent_member; /* seat of the master in the enclosing team */
@@ -388,6 +396,18 @@ void beat_ws_free_state(struct beat_ws *ws);
 /* OMP_DISPLAY_AFFINITY: prints the calling thread's affinity line
  * (implemented with the affinity-format code in gomp_compat/icv.c). */
 void beat_affinity_display(const char *format);
+
+/* Seats the calling thread alone in a new initial team with its own
+ * contention group and the initial ICVs (thread_limit > 0 overrides), as a
+ * target region on the host needs; beat_initial_team_leave finishes the
+ * team's tasks and gives the thread its previous seat back. */
+struct beat_seat_save {
+	struct beat_member *m;
+	struct beat_task *task;
+	struct beat_cg *cg;
+};
+void beat_initial_team_enter(struct beat_seat_save *save, int thread_limit);
+void beat_initial_team_leave(struct beat_seat_save *save);
 
 /* Threads accounting for OMP_THREAD_LIMIT. */
 extern atomic_int beat_threads_busy;

@@ -112,6 +112,10 @@ static void initial_seat(struct beat_thread *t)
 {
 	beat_config_init();
 	struct beat_team *team = team_new(1);
+	team->cg = calloc(1, sizeof *team->cg);
+	if (!team->cg)
+		beat_fatal("out of memory for a contention group");
+	atomic_init(&team->cg->busy, 1);
 	team->level = 0;
 	team->active_level = 0;
 	struct beat_member *m = &team->members[0];
@@ -280,6 +284,7 @@ static void *worker_main(void *arg)
 		beat_depend_table_free(&m->itask);
 		t->m = NULL;
 		t->task = NULL;
+		atomic_fetch_sub_explicit(&team->cg->busy, 1, memory_order_relaxed);
 		atomic_fetch_sub_explicit(&beat_threads_busy, 1, memory_order_relaxed);
 		pool_give_back(t);
 		release_team(team); /* last touch of the team */
@@ -330,11 +335,11 @@ static void assign_places(struct beat_team *team, struct beat_member *master_sea
 
 /* Reserves nthreads - 1 workers against OMP_THREAD_LIMIT (the whole
  * program is one contention group); returns the team size granted. */
-static unsigned reserve_threads(int limit, unsigned nthreads)
+static unsigned reserve_threads(struct beat_cg *cg, int limit, unsigned nthreads)
 {
 	if (nthreads <= 1)
 		return 1;
-	int busy = atomic_load_explicit(&beat_threads_busy, memory_order_relaxed);
+	int busy = atomic_load_explicit(&cg->busy, memory_order_relaxed);
 	for (;;) {
 		long want = nthreads - 1;
 		if (limit != INT_MAX) {
@@ -342,9 +347,11 @@ static unsigned reserve_threads(int limit, unsigned nthreads)
 			if (want > room)
 				want = room > 0 ? room : 0;
 		}
-		if (atomic_compare_exchange_weak_explicit(&beat_threads_busy, &busy, busy + (int)want,
-							  memory_order_relaxed, memory_order_relaxed))
+		if (atomic_compare_exchange_weak_explicit(&cg->busy, &busy, busy + (int)want,
+							  memory_order_relaxed, memory_order_relaxed)) {
+			atomic_fetch_add_explicit(&beat_threads_busy, (int)want, memory_order_relaxed);
 			return (unsigned)want + 1;
+		}
 	}
 }
 
@@ -386,8 +393,9 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	struct beat_task *encountering = t->task;
 	if (nthreads < 1)
 		nthreads = 1;
-	nthreads = reserve_threads(encountering->icv.thread_limit, nthreads);
+	nthreads = reserve_threads(outer->team->cg, encountering->icv.thread_limit, nthreads);
 	struct beat_team *team = team_new(nthreads);
+	team->cg = outer->team->cg;
 	team->fn = fn;
 	team->data = data;
 	team->parent_member = outer;
@@ -440,6 +448,45 @@ void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_b
 	beat_parallel_end();
 }
 
+void beat_initial_team_enter(struct beat_seat_save *save, int thread_limit)
+{
+	struct beat_thread *t = beat_self();
+	save->m = t->m;
+	save->task = t->task;
+	struct beat_team *team = team_new(1);
+	save->cg = team->cg = calloc(1, sizeof *team->cg);
+	if (!team->cg)
+		beat_fatal("out of memory for a contention group");
+	atomic_init(&team->cg->busy, 1);
+	struct beat_member *m = &team->members[0];
+	m->thread = t;
+	m->place = save->m->place;
+	m->place_part_first = 0;
+	m->place_part_len = beat_num_places;
+	struct beat_task *it = &m->itask;
+	it->team = team;
+	it->flags = BEAT_TASK_IMPLICIT;
+	atomic_init(&it->refs, 1);
+	it->icv = beat_cfg.initial;
+	if (thread_limit > 0)
+		it->icv.thread_limit = thread_limit;
+	t->m = m;
+	t->task = it;
+}
+
+void beat_initial_team_leave(struct beat_seat_save *save)
+{
+	struct beat_thread *t = beat_self();
+	struct beat_member *m = t->m;
+	struct beat_team *team = m->team;
+	beat_barrier_end(m);
+	beat_depend_table_free(&m->itask);
+	t->m = save->m;
+	t->task = save->task;
+	team_free(team);
+	free(save->cg);
+}
+
 /* After fork() only the forking thread exists in the child: forget the pool
  * (its threads are gone) and keep the forking thread's own state. */
 void beat_team_atfork_child(void)
@@ -449,8 +496,11 @@ void beat_team_atfork_child(void)
 	pool_size = 0;
 	struct beat_thread *t = beat_tls_self;
 	atomic_store(&beat_threads_busy, t ? 1 : 0);
-	if (t)
+	if (t) {
 		t->crew_len = 0; /* its workers do not exist in the child */
+		if (t->m)
+			atomic_store(&t->m->team->cg->busy, 1);
+	}
 }
 
 static void atfork_child(void)

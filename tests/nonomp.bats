@@ -74,3 +74,14 @@ same_output() {
 @test "sh -c with a pipeline is unchanged" {
     same_output shpipe sh -c 'seq 1 20000 | awk "{ s += \$1 } END { print s }"'
 }
+
+# A preloaded runtime must stay silent in programs that never use OpenMP, as
+# libgomp is (it is not even loaded there), whatever the OMP_* environment says.
+@test "OMP_DISPLAY_ENV=true prints nothing in a non-OpenMP program" {
+    OMP_DISPLAY_ENV=true same_output ls-display ls /
+}
+
+@test "bad OMP_* values print nothing in a non-OpenMP program" {
+    OMP_NUM_THREADS=abc OMP_SCHEDULE=bogus OMP_DISPLAY_ENV=loud OMP_PLACES=bogus OMP_STACKSIZE=12Q \
+        same_output ls-bad ls /
+}
