@@ -61,7 +61,6 @@ static bool pool_limited(const struct user_allocator *u)
 
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 static uintptr_t env_allocator = (uintptr_t)omp_default_mem_alloc;
-static __thread uintptr_t thread_default; /* 0: not set on this thread */
 
 static const struct {
 	const char *name;
@@ -103,17 +102,21 @@ static void read_env_allocator(void)
 	beat_warn("OMP_ALLOCATOR='%s' is not a predefined allocator; using omp_default_mem_alloc", v);
 }
 
+/* def-allocator-var is a data-environment ICV: it lives in the task and
+ * new teams and tasks inherit it. */
 static uintptr_t default_allocator(void)
 {
-	if (thread_default != 0)
-		return thread_default;
+	uintptr_t mine = beat_self()->task->icv.def_allocator;
+	if (mine != 0)
+		return mine;
 	pthread_once(&env_once, read_env_allocator);
 	return env_allocator;
 }
 
 BEAT_EXPORT void omp_set_default_allocator(omp_allocator_handle_t a)
 {
-	thread_default = a == omp_null_allocator ? (uintptr_t)omp_default_mem_alloc : (uintptr_t)a;
+	beat_self()->task->icv.def_allocator =
+		a == omp_null_allocator ? (uintptr_t)omp_default_mem_alloc : (uintptr_t)a;
 }
 
 BEAT_EXPORT omp_allocator_handle_t omp_get_default_allocator(void)

@@ -251,7 +251,10 @@ BEAT_EXPORT int omp_pause_resource(omp_pause_resource_t kind, int device)
 {
 	if (device != BEAT_HOST_DEVICE)
 		return -1;
-	return omp_in_parallel() ? -1 : 0;
+	if (omp_in_parallel())
+		return -1;
+	beat_pool_release();
+	return 0;
 }
 
 BEAT_EXPORT int omp_pause_resource_all(omp_pause_resource_t kind)

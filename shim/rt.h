@@ -81,6 +81,7 @@ struct beat_icv {
 	int thread_limit;      /* thread-limit-var */
 	int default_device;    /* default-device-var */
 	int list_level;        /* which entry of the OMP_NUM_THREADS / OMP_PROC_BIND lists applies next */
+	uintptr_t def_allocator; /* def-allocator-var (0: from OMP_ALLOCATOR) */
 };
 
 enum beat_wait_policy { BEAT_WAIT_UNSET = -1, BEAT_WAIT_PASSIVE = 0, BEAT_WAIT_ACTIVE = 1 };
@@ -408,6 +409,9 @@ struct beat_seat_save {
 };
 void beat_initial_team_enter(struct beat_seat_save *save, int thread_limit);
 void beat_initial_team_leave(struct beat_seat_save *save);
+
+/* omp_pause_resource: idle pool workers exit (new ones are made on demand). */
+void beat_pool_release(void);
 
 /* Threads accounting for OMP_THREAD_LIMIT. */
 extern atomic_int beat_threads_busy;

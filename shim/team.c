@@ -448,6 +448,22 @@ void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_b
 	beat_parallel_end();
 }
 
+void beat_pool_release(void)
+{
+	beat_mutex_lock(&pool_lock);
+	struct beat_thread *list = idle_head;
+	for (struct beat_thread *w = idle_head; w; w = w->next_idle)
+		w->in_pool = false;
+	idle_head = NULL;
+	beat_mutex_unlock(&pool_lock);
+	while (list) {
+		struct beat_thread *w = list;
+		list = w->next_idle;
+		w->exiting = true;
+		hand_over(w, NULL); /* the worker sees exiting and returns; its record is kept */
+	}
+}
+
 void beat_initial_team_enter(struct beat_seat_save *save, int thread_limit)
 {
 	struct beat_thread *t = beat_self();
