@@ -60,12 +60,12 @@ bats: $(LIB)
 	bats --jobs 2 tests/ 2>/dev/null || bats tests/
 
 conformance: $(LIB)
-	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --subset tests/conformance.subset --record tests/conformance.record --check
+	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
 
 check: deps $(LIB)
 	tests/unit/run
 	bats tests/
-	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --subset tests/conformance.subset --record tests/conformance.record --check
+	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
 
 stress: $(LIB)
 	scripts/stress
