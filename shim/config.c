@@ -432,9 +432,10 @@ static void config_init_once(void)
 	if (!env_of("OMP_MAX_ACTIVE_LEVELS") && !env_of("OMP_NESTED") &&
 	    (beat_cfg.nthreads_list_len > 1 || beat_cfg.bind_list_len > 1))
 		icv->max_active_levels = 255;
-	if (beat_cfg.places_text[0] && !env_of("OMP_PROC_BIND"))
+	/* A valid OMP_PLACES turns binding on unless OMP_PROC_BIND says otherwise. */
+	if (beat_topology_places_init() && !env_of("OMP_PROC_BIND"))
 		icv->bind = 1;
-	beat_topology_places_init();
+	beat_topology_default_places();
 	if (env_of("BEAT_HELP_ENV"))
 		print_help();
 	if (beat_cfg.display_env)

@@ -127,8 +127,10 @@ extern int beat_num_places;
 extern struct beat_place *beat_places;
 
 void beat_topology_init(void);
-/* Builds the place list from OMP_PLACES (after the ICVs are parsed). */
-void beat_topology_places_init(void);
+/* Builds the place list from OMP_PLACES; false when unset or invalid. */
+bool beat_topology_places_init(void);
+/* With binding on and no places: one place per CPU. */
+void beat_topology_default_places(void);
 /* Binds the calling thread to place p (no-op when p < 0). */
 void beat_bind_to_place(int p);
 

@@ -10,6 +10,7 @@
  * worker ever touches freed memory. */
 #include "rt.h"
 
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,8 @@ static void initial_seat(struct beat_thread *t)
 	team->active_level = 0;
 	struct beat_member *m = &team->members[0];
 	m->thread = t;
+	m->place_part_first = 0;
+	m->place_part_len = beat_num_places;
 	struct beat_task *it = &m->itask;
 	it->team = team;
 	it->flags = BEAT_TASK_IMPLICIT;
@@ -311,25 +314,42 @@ done:
 	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
 }
 
-/* Places of the seats, following the bind policy (OpenMP 5.1, 2.6.2). */
+/* Places and place partitions of the seats, following the bind policy
+ * (OpenMP 5.1, 2.6.2), within the master's place partition. */
 static void assign_places(struct beat_team *team, struct beat_member *master_seat, int bind)
 {
 	if (bind == 0 || beat_num_places == 0)
 		return;
-	int p0 = master_seat->place >= 0 ? master_seat->place : 0;
+	int first = master_seat->place_part_len > 0 ? master_seat->place_part_first : 0;
+	int np = master_seat->place_part_len > 0 ? master_seat->place_part_len : beat_num_places;
+	int p0 = master_seat->place >= 0 ? master_seat->place - first : 0;
+	if (p0 < 0 || p0 >= np)
+		p0 = 0;
 	unsigned n = team->nthreads;
-	int np = beat_num_places;
 	for (unsigned i = 0; i < n; i++) {
-		int p;
-		if (bind == 2)
-			p = p0;
-		else if (bind == 4 && (int)n <= np)
-			p = (p0 + (int)((long)i * np / n)) % np;
-		else
-			p = (p0 + (int)i) % np;
-		team->members[i].place = p;
-		team->members[i].place_part_first = 0;
-		team->members[i].place_part_len = np;
+		struct beat_member *m = &team->members[i];
+		int off, part_off = 0, part_len = np;
+		if (bind == 2) {
+			off = p0;
+		} else if (bind == 4 && (int)n <= np) {
+			/* spread: n subpartitions of floor or ceil(np/n) places;
+			 * each thread sits on the first place of its own. */
+			int size = np / (int)n, rem = np % (int)n;
+			part_off = (int)i * size + ((int)i < rem ? (int)i : rem);
+			part_len = size + ((int)i < rem);
+			off = part_off;
+		} else if (bind == 4) {
+			/* more threads than places: consecutive threads share a place,
+			 * whose partition is that place alone */
+			off = (int)((long)i * np / n);
+			part_off = off;
+			part_len = 1;
+		} else {
+			off = (int)i % np;
+		}
+		m->place = first + (p0 + off) % np;
+		m->place_part_first = bind == 4 ? first + (p0 + part_off) % np : first;
+		m->place_part_len = part_len;
 	}
 }
 
@@ -519,6 +539,15 @@ void beat_team_atfork_child(void)
 	}
 }
 
+/* A program that is not OpenMP has no libgomp loaded: beat stays silent. */
+static bool is_openmp_program(void)
+{
+	void *h = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	if (h)
+		dlclose(h);
+	return h != NULL;
+}
+
 static void atfork_child(void)
 {
 	beat_team_atfork_child();
@@ -530,6 +559,6 @@ __attribute__((constructor)) static void team_register_atfork(void)
 	/* OMP_DISPLAY_ENV is printed at start, as libgomp does; otherwise the
 	 * environment is parsed on first use, so non-OpenMP programs pay nothing. */
 	const char *d = getenv("OMP_DISPLAY_ENV");
-	if ((d && *d) || getenv("BEAT_HELP_ENV"))
+	if (getenv("BEAT_HELP_ENV") || (d && *d && is_openmp_program()))
 		beat_config_init();
 }

@@ -248,7 +248,7 @@ static bool explicit_places(const char *text)
 	}
 }
 
-void beat_topology_places_init(void)
+bool beat_topology_places_init(void)
 {
 	const char *text = beat_cfg.places_text;
 	if (text[0]) {
@@ -279,13 +279,17 @@ void beat_topology_places_init(void)
 		}
 		if (!ok) {
 			clear_places();
-			beat_warn("OMP_PLACES='%s' is not valid (expected an abstract name or a list of {cpus}); using the default (one place per CPU when binding)", text);
+			beat_warn("OMP_PLACES='%s' is not valid (expected an abstract name or a list of {cpus}); using the default (no places; one per CPU when binding)", text);
 		}
 	}
-	if (beat_num_places == 0 && beat_cfg.initial.bind != 0) {
+	return beat_num_places > 0;
+}
+
+void beat_topology_default_places(void)
+{
+	if (beat_num_places == 0 && beat_cfg.initial.bind != 0)
 		for (int i = 0; i < num_allowed; i++)
 			add_place(&allowed_cpus[i], 1);
-	}
 }
 
 void beat_bind_to_place(int p)
