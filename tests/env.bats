@@ -20,6 +20,7 @@ env_same() {
     local groups=$1 threads=$2
     shift 2
     (
+        # shellcheck disable=SC2163
         [ "$#" -eq 0 ] || export "$@"
         # shellcheck disable=SC2086
         run_both env_print "$threads" $groups
@@ -196,6 +197,7 @@ display_env_check() {
         fi
     done
     # The block must show the standard ICV variables.
+    local v
     for v in OMP_NUM_THREADS OMP_SCHEDULE OMP_PROC_BIND OMP_DYNAMIC; do
         if ! grep -q "$v" "$BEAT_ERR"; then
             echo "beat's OMP_DISPLAY_ENV=$value output does not mention $v:"
@@ -212,7 +214,11 @@ display_env_check() {
 }
 @test "OMP_DISPLAY_ENV=false prints nothing" {
     OMP_DISPLAY_ENV=false run_both env_print 2 threads
-    ! grep -q "OPENMP DISPLAY ENVIRONMENT" "$BEAT_ERR"
+    if grep -q "OPENMP DISPLAY ENVIRONMENT" "$BEAT_ERR"; then
+        echo "beat printed a display block with OMP_DISPLAY_ENV=false:"
+        cat "$BEAT_ERR"
+        return 1
+    fi
 }
 
 # ---------------------------------------------------------------- bad values

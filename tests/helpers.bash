@@ -12,6 +12,7 @@
 # - Each suite has one quick test with "[quick]" in its name:
 #   `bats -f '\[quick\]' tests/` is a fast smoke run.
 
+# shellcheck disable=SC2034  # GOMP_*/BEAT_* result variables are read by the suites
 TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$TESTS_DIR")"
 PROG_DIR="$TESTS_DIR/programs"

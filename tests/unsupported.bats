@@ -9,10 +9,10 @@ setup() {
 }
 
 @test "GOMP_parallel and omp_get_thread_num bind to BEAT_LIB, not libgomp (LD_DEBUG=bindings) [quick]" {
-    build_program parallel
+    build_program omp_api
     local log="$BATS_TEST_TMPDIR/bindings"
     timeout 60 env LD_DEBUG=bindings LD_DEBUG_OUTPUT="$log" OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" \
-        "$BUILD_DIR/parallel" >/dev/null
+        "$BUILD_DIR/omp_api" >/dev/null
     local lib sym
     lib=$(basename "$BEAT_LIB")
     for sym in GOMP_parallel omp_get_thread_num omp_get_num_threads; do

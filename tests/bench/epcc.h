@@ -1,0 +1,108 @@
+/* epcc.h is the measuring core the EPCC-style microbenchmarks share (not a program itself).
+
+   Method (EPCC OpenMP microbenchmarks, J. M. Bull et al.): a test runs a
+   construct innerreps times around a short delay; its reference runs the same
+   delays with no construct. innerreps is doubled until one test takes
+   target_s; then the test and the reference are timed outerreps times each,
+   alternately. The overhead of the construct is
+
+       median(test time) / innerreps - median(reference time) / innerreps
+
+   in microseconds: the extra time one repetition costs each thread. */
+#ifndef BEAT_EPCC_H
+#define BEAT_EPCC_H
+
+#include "bench.h"
+
+static int delaylength = 1; /* iterations of delay() that take about 0.1 us */
+static int nthreads = 1;
+static int outerreps = 20;
+static double target_s = 0.001;
+static long innerreps;
+
+static void delay(int length)
+{
+	float a = 0;
+	for (int i = 0; i < length; i++)
+		a += (float)i;
+	if (a < 0)
+		printf("%f\n", a);
+}
+
+static void calibrate_delay(void)
+{
+	const double want = 0.1e-6;
+	for (int length = 1;; length *= 2) {
+		double t0 = bench_now();
+		for (int r = 0; r < 10000; r++)
+			delay(length);
+		double each = (bench_now() - t0) / 10000;
+		if (each >= want || length >= (1 << 20)) {
+			delaylength = (int)(length * want / (each > 0 ? each : want));
+			if (delaylength < 1)
+				delaylength = 1;
+			return;
+		}
+	}
+}
+
+static void epcc_setup(int size)
+{
+	static const int outer[SIZE_COUNT] = {3, 20, 50, 100};
+	static const double target[SIZE_COUNT] = {0.0002, 0.001, 0.002, 0.005};
+	outerreps = outer[size];
+	target_s = target[size];
+	bench_warmup();
+	nthreads = bench_threads;
+	calibrate_delay();
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double time_once(void (*fn)(void))
+{
+	double t0 = bench_now();
+	fn();
+	return bench_now() - t0;
+}
+
+/* The reference most tests share: innerreps delays on one thread. */
+static void reference_delay(void)
+{
+	for (long j = 0; j < innerreps; j++)
+		delay(delaylength);
+}
+
+/* Times test against reference and prints the overhead line; check() says
+   whether the test's side effects were right (NULL: nothing to check). */
+static void epcc_measure(const char *name, void (*test)(void), void (*reference)(void), int (*check)(void))
+{
+	innerreps = nthreads;
+	test(); /* warm: first-touch, thread wake-up, lazily made pools */
+	while (innerreps < (1L << 30) && time_once(test) < target_s)
+		innerreps *= 2;
+	double tt[outerreps], rt[outerreps];
+	int ok = 1;
+	for (int k = 0; k < outerreps; k++) {
+		tt[k] = time_once(test);
+		if (check && !check())
+			ok = 0;
+		rt[k] = time_once(reference);
+	}
+	double overhead = (median(tt, outerreps) - median(rt, outerreps)) / (double)innerreps * 1e6;
+	if (!ok)
+		fprintf(stderr, "%s: wrong result\n", name);
+	bench_result(name, "us", overhead, ok);
+}
+
+#endif
