@@ -59,6 +59,10 @@ void beat_mutex_unlock(beat_mutex_t *m);
 /* How many polls a waiter makes before it sleeps; honours OMP_WAIT_POLICY,
  * GOMP_SPINCOUNT and oversubscription (more threads than CPUs). */
 unsigned long beat_spin_limit(void);
+/* Tells the adaptive spin budget how a wait ended (slept or not). */
+void beat_spin_outcome(bool slept);
+/* One poll of a spin loop (pause; now and then a sched_yield). */
+void beat_spin_pause(unsigned long i);
 
 /* Waits until *word != old: polls beat_spin_limit() times, then futex. */
 void beat_wait_while_equal(atomic_uint *word, unsigned old);

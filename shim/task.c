@@ -308,16 +308,17 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 	struct beat_team *team = m->team;
 	unsigned long limit = beat_spin_limit();
 	unsigned long idle = 0;
+	bool slept = false;
 	while (!done(arg)) {
 		if (beat_task_run_one(m)) {
 			idle = 0;
 			continue;
 		}
 		if (idle < limit) {
-			idle++;
-			beat_cpu_relax();
+			beat_spin_pause(idle++);
 			continue;
 		}
+		slept = true;
 		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
 		if (!done(arg) && atomic_load_explicit(&team->queued, memory_order_seq_cst) <= 0)
@@ -325,6 +326,7 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
 		idle = limit / 2;
 	}
+	beat_spin_outcome(slept);
 }
 
 static bool no_children(void *arg)

@@ -22,7 +22,9 @@ atomic_int beat_threads_busy;
 
 static beat_mutex_t pool_lock;
 static struct beat_thread *idle_head;
-static int pool_size;
+/* Threads beat manages (pool workers, busy or idle, plus program threads
+ * that use OpenMP): more of them than CPUs means waiters must not spin. */
+atomic_int beat_threads_managed;
 
 /* --------------------------------------------------------- private helpers */
 
@@ -165,7 +167,7 @@ static struct beat_thread *pool_spawn(void)
 	pthread_attr_destroy(&attr);
 	if (err)
 		pool_spawn_failed(err);
-	__atomic_fetch_add(&pool_size, 1, __ATOMIC_RELAXED);
+	atomic_fetch_add_explicit(&beat_threads_managed, 1, memory_order_relaxed);
 	return t;
 }
 
@@ -220,10 +222,13 @@ static struct beat_member *wait_for_seat(struct beat_thread *t)
 	unsigned seen = t->go_seen;
 	unsigned long limit = beat_spin_limit();
 	for (unsigned long i = 0; i < limit; i++) {
-		if (atomic_load_explicit(&t->go, memory_order_acquire) != seen)
+		if (atomic_load_explicit(&t->go, memory_order_acquire) != seen) {
+			beat_spin_outcome(false);
 			goto got;
-		beat_cpu_relax();
+		}
+		beat_spin_pause(i);
 	}
+	beat_spin_outcome(true);
 	for (;;) {
 		atomic_store_explicit(&t->sleeping, 1, memory_order_seq_cst);
 		if (atomic_load_explicit(&t->go, memory_order_seq_cst) != seen)
@@ -275,8 +280,10 @@ static void *worker_main(void *arg)
 	beat_tls_self = t;
 	for (;;) {
 		struct beat_member *m = wait_for_seat(t);
-		if (t->exiting || m == NULL)
+		if (t->exiting || m == NULL) {
+			atomic_fetch_sub_explicit(&beat_threads_managed, 1, memory_order_relaxed);
 			return NULL;
+		}
 		struct beat_team *team = m->team;
 		t->m = m;
 		t->task = &m->itask;
@@ -300,7 +307,7 @@ static void wait_released(struct beat_thread *t, unsigned want)
 	for (unsigned long i = 0; i < limit; i++) {
 		if (atomic_load_explicit(&t->joined, memory_order_acquire) == want)
 			goto done;
-		beat_cpu_relax();
+		beat_spin_pause(i);
 	}
 	for (;;) {
 		atomic_store_explicit(&t->join_waiting, 1, memory_order_seq_cst);
@@ -383,6 +390,7 @@ struct beat_thread *beat_self_slow(void)
 	beat_tls_self = t;
 	initial_seat(t);
 	atomic_fetch_add_explicit(&beat_threads_busy, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&beat_threads_managed, 1, memory_order_relaxed);
 	return t;
 }
 
@@ -529,7 +537,7 @@ void beat_team_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
 	idle_head = NULL;
-	pool_size = 0;
+	atomic_store(&beat_threads_managed, 1);
 	struct beat_thread *t = beat_tls_self;
 	atomic_store(&beat_threads_busy, t ? 1 : 0);
 	if (t) {

@@ -86,15 +86,21 @@ void beat_mutex_unlock(beat_mutex_t *m)
 		beat_futex_wake(&m->state, 1);
 }
 
-unsigned long beat_spin_limit(void)
+/* Each thread adapts its own spin budget: a wait that ended in sleep halves
+ * it, a wait that spinning satisfied doubles it (up to the configured limit).
+ * When other processes share the CPUs, spinning mostly fails and waiters go
+ * to sleep quickly; on idle CPUs they keep spinning. */
+static __thread unsigned long spin_budget;
+
+static unsigned long configured_spin_limit(void)
 {
-	extern atomic_int beat_threads_busy;
+	extern atomic_int beat_threads_managed;
 	if (beat_cfg.wait_policy == BEAT_WAIT_PASSIVE)
 		return 0;
 	unsigned long limit = beat_cfg.spincount;
-	/* More runnable threads than CPUs: a spinning waiter steals the CPU from
-	 * the thread it waits for, so poll only briefly, whatever the policy. */
-	if (atomic_load_explicit(&beat_threads_busy, memory_order_relaxed) > beat_num_cpus) {
+	/* More threads than CPUs: a spinning waiter steals the CPU from the
+	 * thread it waits for, so poll only briefly, whatever the policy. */
+	if (atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_num_cpus) {
 		unsigned long throttled = beat_cfg.spincount_set ? 1000 : 100;
 		if (limit > throttled)
 			limit = throttled;
@@ -102,14 +108,44 @@ unsigned long beat_spin_limit(void)
 	return limit;
 }
 
+unsigned long beat_spin_limit(void)
+{
+	unsigned long limit = configured_spin_limit();
+	if (beat_cfg.wait_policy == BEAT_WAIT_ACTIVE || beat_cfg.spincount_set)
+		return limit; /* the user asked for this much */
+	if (spin_budget == 0 || spin_budget > limit)
+		spin_budget = limit;
+	return spin_budget;
+}
+
+void beat_spin_outcome(bool slept)
+{
+	if (slept)
+		spin_budget = spin_budget / 2 > 64 ? spin_budget / 2 : 64;
+	else
+		spin_budget = spin_budget * 2 + 64; /* capped by beat_spin_limit */
+}
+
+void beat_spin_pause(unsigned long i)
+{
+	beat_cpu_relax();
+	/* Let a runnable thread that shares our CPU (perhaps the one we wait
+	 * for) have it now and then. */
+	if ((i & 1023) == 1023)
+		sched_yield();
+}
+
 void beat_wait_while_equal(atomic_uint *word, unsigned old)
 {
 	unsigned long limit = beat_spin_limit();
 	for (unsigned long i = 0; i < limit; i++) {
-		if (atomic_load_explicit(word, memory_order_acquire) != old)
+		if (atomic_load_explicit(word, memory_order_acquire) != old) {
+			beat_spin_outcome(false);
 			return;
-		beat_cpu_relax();
+		}
+		beat_spin_pause(i);
 	}
+	beat_spin_outcome(true);
 	while (atomic_load_explicit(word, memory_order_acquire) == old)
 		beat_futex_wait(word, old);
 }
