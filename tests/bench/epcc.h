@@ -2,8 +2,10 @@
 
    Method (EPCC OpenMP microbenchmarks, J. M. Bull et al.): a test runs a
    construct innerreps times around a short delay; its reference runs the same
-   delays with no construct. innerreps is doubled until one test takes
-   target_s; then the test and the reference are timed outerreps times each,
+   delays with no construct. innerreps starts where the delays alone take an
+   eighth of target_s (so that what a test pays once, such as waking a
+   sleeping team, is spread over many repetitions), is halved while a test
+   takes over 16 target_s and doubled until one takes target_s; then the test and the reference are timed outerreps times each,
    alternately. The overhead of the construct is
 
        median(test time) / innerreps - median(reference time) / innerreps
@@ -15,12 +17,13 @@
 #include "bench.h"
 
 static int delaylength = 1; /* iterations of delay() that take about 0.1 us */
+static double delay_s = 0.1e-6; /* what one delay(delaylength) measured */
 static int nthreads = 1;
 static int outerreps = 20;
 static double target_s = 0.001;
 static long innerreps;
 
-static void delay(int length)
+__attribute__((noinline)) static void delay(int length)
 {
 	float a = 0;
 	for (int i = 0; i < length; i++)
@@ -41,9 +44,22 @@ static void calibrate_delay(void)
 			delaylength = (int)(length * want / (each > 0 ? each : want));
 			if (delaylength < 1)
 				delaylength = 1;
-			return;
+			break;
 		}
 	}
+	double t0 = bench_now();
+	for (int r = 0; r < 10000; r++)
+		delay(delaylength);
+	delay_s = (bench_now() - t0) / 10000;
+	if (delay_s <= 0)
+		delay_s = want;
+}
+
+/* innerreps rounded down to a multiple of the team size, at least one team. */
+static long whole_teams(long reps)
+{
+	reps -= reps % nthreads;
+	return reps < nthreads ? nthreads : reps;
 }
 
 static void epcc_setup(int size)
@@ -87,10 +103,17 @@ static void reference_delay(void)
    whether the test's side effects were right (NULL: nothing to check). */
 static void epcc_measure(const char *name, void (*test)(void), void (*reference)(void), int (*check)(void))
 {
-	innerreps = nthreads;
-	test(); /* warm: first-touch, thread wake-up, lazily made pools */
-	while (innerreps < (1L << 30) && time_once(test) < target_s)
+	innerreps = whole_teams((long)(target_s / 8 / delay_s));
+	test(); /* warm: first touch, lazily made pools */
+	double t = time_once(test);
+	while (t > 16 * target_s && innerreps > nthreads) {
+		innerreps = whole_teams(innerreps / 2);
+		t = time_once(test);
+	}
+	while (t < target_s && innerreps < (1L << 30)) {
 		innerreps *= 2;
+		t = time_once(test);
+	}
 	double tt[outerreps], rt[outerreps];
 	int ok = 1;
 	for (int k = 0; k < outerreps; k++) {

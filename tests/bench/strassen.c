@@ -85,7 +85,7 @@ static void strassen(long n, const double *a, long lda, const double *b, long ld
 
 int main(int argc, char **argv)
 {
-	static const long sizes[SIZE_COUNT] = {256, 1536, 3072, 6144};
+	static const long sizes[SIZE_COUNT] = {256, 1024, 2048, 4096};
 	long n = sizes[bench_size(argc, argv)];
 	double *a = bench_alloc((size_t)(n * n) * sizeof *a);
 	double *b = bench_alloc((size_t)(n * n) * sizeof *b);
