@@ -126,7 +126,7 @@ BEAT_EXPORT int omp_test_nest_lock(omp_nest_lock_t *l)
 
 /* ------------------------------------------- OpenMP 2.5 (OMP_1.0) forms */
 
-static __thread unsigned cached_tid;
+static BEAT_TLS unsigned cached_tid;
 
 static unsigned thread_id(void)
 {

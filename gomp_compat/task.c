@@ -30,8 +30,7 @@ static bool run_now(struct beat_thread *t, bool if_clause, unsigned flags)
 		return true;
 	if (team->nthreads == 1 && team->level == 0)
 		return true; /* outside any parallel region */
-	return atomic_load_explicit(&team->queued, memory_order_relaxed) >
-	       (long)(THROTTLE_PER_THREAD * team->nthreads);
+	return beat_task_backlog(t->m) > (long)(THROTTLE_PER_THREAD * team->nthreads);
 }
 
 static unsigned task_flags(struct beat_thread *t, unsigned gomp_flags)

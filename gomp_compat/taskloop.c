@@ -205,8 +205,7 @@ static struct beat_task *make_task(struct taskloop *tl)
 static void launch(struct beat_team *team, struct taskloop *tl, struct beat_task *task,
 		   unsigned bflags)
 {
-	bool now = atomic_load_explicit(&team->queued, memory_order_relaxed) >
-		   (long)(THROTTLE_PER_THREAD * team->nthreads);
+	bool now = beat_task_backlog(beat_self()->m) > (long)(THROTTLE_PER_THREAD * team->nthreads);
 	beat_task_prepare(task, tl->fn, bflags, tl->priority, NULL, now);
 	if (now)
 		beat_task_run_inline(task, false);

@@ -28,7 +28,7 @@ struct teams_ctx {
 static beat_mutex_t registry_lock;
 static struct teams_ctx *registry;
 static atomic_int registry_len;
-static __thread struct teams_ctx *owned; /* innermost record this thread owns */
+static BEAT_TLS struct teams_ctx *owned; /* innermost record this thread owns */
 
 /* ------------------------------------------------------------ registry */
 

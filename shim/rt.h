@@ -165,6 +165,7 @@ enum {
 	BEAT_TASK_FINAL = 1 << 1,    /* the task is final: its children are included */
 	BEAT_TASK_UNTIED = 1 << 2,
 	BEAT_TASK_UNDEFERRED = 1 << 3,
+	BEAT_TASK_POOLED = 1 << 4,   /* its block came from a thread's free list */
 };
 
 struct beat_team;
@@ -210,6 +211,8 @@ void beat_taskgroup_end(void);
 bool beat_task_run_one(struct beat_member *m);
 bool beat_in_final(void);
 void beat_task_unref(struct beat_task *task);
+/* Tasks queued on the calling member's own deque (the creation throttle). */
+long beat_task_backlog(struct beat_member *m);
 /* Links a new child of the current task and counts it (parent, taskgroup,
  * team); with depend, registers its dependences. Returns true when it may
  * run now. The caller then calls beat_task_enqueue or beat_task_run_inline. */
@@ -308,7 +311,6 @@ struct beat_team {
 	atomic_uint end_gen;
 	/* explicit tasks */
 	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* unfinished explicit tasks */
-	atomic_long queued;                            /* tasks sitting in deques or the inbox */
 	beat_mutex_t inbox_lock;                       /* ready tasks pushed by non-members */
 	struct beat_task *inbox;
 	beat_mutex_t prio_lock;                        /* tasks with priority > 0: a max-heap */
@@ -348,9 +350,16 @@ struct beat_thread {
 	int bound_place;         /* place this OS thread is bound to, -1 none */
 	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: what was last shown */
 	struct beat_team *initial_team;
+	/* task blocks of the standard size, freed by this thread, for reuse */
+	void *free_tasks;
+	int nfree_tasks;
 };
 
-extern __thread struct beat_thread *beat_tls_self;
+/* Initial-exec TLS: libbeat.so is loaded at start (LD_PRELOAD), so its TLS
+ * is in the static block and each access is one instruction, not a call to
+ * __tls_get_addr. */
+#define BEAT_TLS __thread __attribute__((tls_model("initial-exec")))
+extern BEAT_TLS struct beat_thread *beat_tls_self;
 struct beat_thread *beat_self_slow(void);
 
 static inline struct beat_thread *beat_self(void)

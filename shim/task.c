@@ -20,14 +20,15 @@ static size_t round_up(size_t x, size_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
+static void task_free(struct beat_task *task);
+
 void beat_task_unref(struct beat_task *task)
 {
 	while (task && !(task->flags & BEAT_TASK_IMPLICIT)) {
 		if (atomic_fetch_sub_explicit(&task->refs, 1, memory_order_acq_rel) != 1)
 			return;
 		struct beat_task *parent = task->parent;
-		beat_depend_node_free(task);
-		free(task);
+		task_free(task);
 		task = parent;
 	}
 }
@@ -41,7 +42,8 @@ static void task_complete(struct beat_task *task)
 {
 	struct beat_team *team = task->team;
 	/* No more children can be created: the sibling table is done. */
-	beat_depend_table_free(task);
+	if (task->deps)
+		beat_depend_table_free(task);
 	if (task->dep)
 		beat_depend_complete(task);
 	atomic_store_explicit(&task->finished, 1, memory_order_release);
@@ -149,7 +151,7 @@ static struct beat_task *steal_any(struct beat_member *m)
 {
 	struct beat_team *team = m->team;
 	unsigned n = team->nthreads;
-	if (n == 1 || atomic_load_explicit(&team->queued, memory_order_relaxed) <= 0)
+	if (n == 1)
 		return NULL;
 	m->rng = m->rng * 1103515245u + 12345u;
 	unsigned start = (m->rng >> 8) % n;
@@ -166,15 +168,54 @@ static struct beat_task *steal_any(struct beat_member *m)
 
 /* ------------------------------------------------------------ public API */
 
+/* Task blocks up to TASK_BLOCK bytes (header and arguments, alignment up
+ * to 64) come from the allocating thread's free list; the thread that frees
+ * a block keeps it (up to FREE_LIST_MAX), so the hot path neither mallocs
+ * nor touches another thread's memory. */
+#define TASK_BLOCK 512
+#define TASK_BLOCK_ALIGN 64
+#define FREE_LIST_MAX 1024
+
+static void *block_get(struct beat_thread *t)
+{
+	void *b = t->free_tasks;
+	if (b) {
+		t->free_tasks = *(void **)b;
+		t->nfree_tasks--;
+		return b;
+	}
+	return aligned_alloc(TASK_BLOCK_ALIGN, TASK_BLOCK);
+}
+
+static void task_free(struct beat_task *task)
+{
+	beat_depend_node_free(task);
+	struct beat_thread *t = beat_tls_self;
+	if ((task->flags & BEAT_TASK_POOLED) && t && t->nfree_tasks < FREE_LIST_MAX) {
+		*(void **)task = t->free_tasks;
+		t->free_tasks = task;
+		t->nfree_tasks++;
+		return;
+	}
+	free(task);
+}
+
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out)
 {
 	size_t align = arg_align > 16 ? arg_align : 16;
 	size_t hdr = round_up(sizeof(struct beat_task), align);
 	size_t total = round_up(hdr + arg_size, align);
-	struct beat_task *task = aligned_alloc(align, total);
+	struct beat_task *task;
+	bool pooled = total <= TASK_BLOCK && align <= TASK_BLOCK_ALIGN;
+	if (pooled)
+		task = block_get(beat_self());
+	else
+		task = aligned_alloc(align, total);
 	if (!task)
 		beat_fatal("out of memory for a task (%zu bytes)", total);
 	memset(task, 0, sizeof *task);
+	if (pooled)
+		task->flags = BEAT_TASK_POOLED;
 	task->data = (char *)task + hdr;
 	*arg_out = task->data;
 	return task;
@@ -188,7 +229,7 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	task->fn = fn;
 	task->parent = parent;
 	task->team = t->m->team;
-	task->flags = flags & ~BEAT_TASK_IMPLICIT;
+	task->flags = (flags & ~(BEAT_TASK_IMPLICIT | BEAT_TASK_POOLED)) | (task->flags & BEAT_TASK_POOLED);
 	task->priority = priority;
 	task->icv = parent->icv;
 	task->taskgroup = parent->taskgroup;
@@ -239,7 +280,9 @@ void beat_task_enqueue(struct beat_task *task)
 		team->inbox = task;
 		beat_mutex_unlock(&team->inbox_lock);
 	}
-	atomic_fetch_add_explicit(&team->queued, 1, memory_order_seq_cst);
+	/* Dekker with beat_help_until: our push is visible before we read
+	 * sleepers, or the sleeper sees the work before it sleeps. */
+	atomic_thread_fence(memory_order_seq_cst);
 	wake_one(team);
 }
 
@@ -291,7 +334,6 @@ bool beat_task_run_one(struct beat_member *m)
 		task = inbox_take(m->team);
 	if (!task)
 		return false;
-	atomic_fetch_sub_explicit(&m->team->queued, 1, memory_order_relaxed);
 	task_execute(m->thread, task);
 	return true;
 }
@@ -301,6 +343,22 @@ void beat_team_wake(struct beat_team *team)
 	atomic_fetch_add_explicit(&team->wake_seq, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) > 0)
 		beat_futex_wake(&team->wake_seq, 0x7fffffff);
+}
+
+static bool team_has_work(struct beat_team *team)
+{
+	if (atomic_load_explicit(&team->prio_count, memory_order_seq_cst) > 0 ||
+	    __atomic_load_n(&team->inbox, __ATOMIC_SEQ_CST) != NULL)
+		return true;
+	for (unsigned i = 0; i < team->nthreads; i++)
+		if (beat_deque_size(&team->members[i].deque) > 0)
+			return true;
+	return false;
+}
+
+long beat_task_backlog(struct beat_member *m)
+{
+	return beat_deque_size(&m->deque);
 }
 
 void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
@@ -321,7 +379,7 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		slept = true;
 		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
-		if (!done(arg) && atomic_load_explicit(&team->queued, memory_order_seq_cst) <= 0)
+		if (!done(arg) && !team_has_work(team))
 			beat_futex_wait(&team->wake_seq, seq);
 		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
 		idle = limit / 2;

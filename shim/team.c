@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-__thread struct beat_thread *beat_tls_self;
+BEAT_TLS struct beat_thread *beat_tls_self;
 atomic_int beat_threads_busy;
 
 static beat_mutex_t pool_lock;

@@ -90,7 +90,7 @@ void beat_mutex_unlock(beat_mutex_t *m)
  * it, a wait that spinning satisfied doubles it (up to the configured limit).
  * When other processes share the CPUs, spinning mostly fails and waiters go
  * to sleep quickly; on idle CPUs they keep spinning. */
-static __thread unsigned long spin_budget;
+static BEAT_TLS unsigned long spin_budget;
 
 static unsigned long configured_spin_limit(void)
 {
