@@ -19,7 +19,7 @@
 
 struct beat_depnode {
 	beat_mutex_t lock;
-	bool done;
+	atomic_bool done;     /* written under lock; read without it as a hint */
 	bool waiter;          /* an undeferred task: its creator waits for npred == 0 */
 	atomic_int npred;     /* unfinished predecessors + 1 while registering */
 	int nsucc, cap;
@@ -95,7 +95,7 @@ static struct dep_entry *table_find(struct beat_task *parent, void *addr, bool c
 
 static bool node_done(struct beat_task *task)
 {
-	return task->dep == NULL || task->dep->done;
+	return task->dep == NULL || atomic_load_explicit(&task->dep->done, memory_order_acquire);
 }
 
 /* Makes succ wait for pred unless pred has finished. */
@@ -105,7 +105,7 @@ static void add_edge(struct beat_task *pred, struct beat_task *succ)
 		return;
 	struct beat_depnode *n = pred->dep;
 	beat_mutex_lock(&n->lock);
-	if (!n->done) {
+	if (!atomic_load_explicit(&n->done, memory_order_relaxed)) {
 		if (n->nsucc == n->cap) {
 			n->cap = n->cap ? n->cap * 2 : 4;
 			n->succ = realloc(n->succ, n->cap * sizeof *n->succ);
@@ -254,7 +254,7 @@ void beat_depend_complete(struct beat_task *task)
 {
 	struct beat_depnode *n = task->dep;
 	beat_mutex_lock(&n->lock);
-	n->done = true;
+	atomic_store_explicit(&n->done, true, memory_order_release);
 	int nsucc = n->nsucc;
 	struct beat_task **succ = n->succ;
 	n->succ = NULL;
