@@ -18,7 +18,7 @@ MAP  := $(BUILD)/libbeat.map
 UNSUP_C := $(BUILD)/gen/unsupported.c
 UNSUP_O := $(BUILD)/obj/gen/unsupported.o
 
-.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan bench
+.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan sanitize bench
 
 all: $(LIB)
 
@@ -52,6 +52,9 @@ asan:
 	$(MAKE) BUILD=build-asan LIB=libbeat-asan.so CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
 tsan:
 	$(MAKE) BUILD=build-tsan LIB=libbeat-tsan.so CFLAGS="-O1 -g -fsanitize=thread"
+
+sanitize: asan tsan
+	scripts/sanitize
 
 unit: $(LIB)
 	@tests/unit/run
