@@ -350,6 +350,7 @@ struct beat_thread {
 	int bound_place;         /* place this OS thread is bound to, -1 none */
 	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: what was last shown */
 	struct beat_team *initial_team;
+	struct beat_team *spare_team; /* last team this thread led, kept for reuse */
 	/* task blocks of the standard size, freed by this thread, for reuse */
 	void *free_tasks;
 	int nfree_tasks;

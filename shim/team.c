@@ -87,6 +87,7 @@ static void team_free(struct beat_team *team)
 static void implicit_task_init(struct beat_member *m, struct beat_task *encountering)
 {
 	struct beat_task *it = &m->itask;
+	memset(it, 0, sizeof *it);
 	it->parent = encountering;
 	it->team = m->team;
 	it->flags = BEAT_TASK_IMPLICIT;
@@ -382,6 +383,45 @@ static unsigned reserve_threads(struct beat_cg *cg, int limit, unsigned nthreads
 	}
 }
 
+/* A master keeps the last team it led: the next region of the same size
+ * reuses it instead of allocating and clearing a new one. A team is kept
+ * only when it ended cleanly: every member met the same worksharing
+ * constructs (so all ring slots are free) and nothing was cancelled. */
+static void team_keep(struct beat_thread *t, struct beat_team *team)
+{
+	bool clean = !atomic_load_explicit(&team->cancelled, memory_order_relaxed);
+	for (unsigned i = 1; clean && i < team->nthreads; i++)
+		clean = team->members[i].ws_index == team->members[0].ws_index;
+	if (!clean || t->spare_team) {
+		team_free(team);
+		return;
+	}
+	t->spare_team = team;
+}
+
+static struct beat_team *team_take(struct beat_thread *t, unsigned nthreads)
+{
+	struct beat_team *team = t->spare_team;
+	if (!team)
+		return team_new(nthreads);
+	t->spare_team = NULL;
+	if (team->nthreads != nthreads) {
+		team_free(team);
+		return team_new(nthreads);
+	}
+	atomic_store_explicit(&team->single_count, 0, memory_order_relaxed);
+	atomic_store_explicit(&team->ws_cancelled, 0, memory_order_relaxed);
+	for (unsigned i = 0; i < nthreads; i++) {
+		struct beat_member *m = &team->members[i];
+		m->single_index = 0;
+		m->ws = NULL;
+		m->place = -1;
+		m->place_part_first = 0;
+		m->place_part_len = 0;
+	}
+	return team;
+}
+
 /* ------------------------------------------------------------ public API */
 
 struct beat_thread *beat_self_slow(void)
@@ -422,7 +462,7 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	if (nthreads < 1)
 		nthreads = 1;
 	nthreads = reserve_threads(outer->team->cg, encountering->icv.thread_limit, nthreads);
-	struct beat_team *team = team_new(nthreads);
+	struct beat_team *team = team_take(t, nthreads);
 	team->cg = outer->team->cg;
 	team->fn = fn;
 	team->data = data;
@@ -466,7 +506,7 @@ void beat_parallel_end(void)
 	struct beat_member *outer = team->parent_member;
 	t->m = outer;
 	t->task = m->itask.parent;
-	team_free(team);
+	team_keep(t, team);
 }
 
 void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind)
