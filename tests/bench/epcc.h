@@ -4,8 +4,8 @@
    construct innerreps times around a short delay; its reference runs the same
    delays with no construct. innerreps starts where the delays alone take an
    eighth of target_s (so that what a test pays once, such as waking a
-   sleeping team, is spread over many repetitions), is halved while a test
-   takes over 16 target_s and doubled until one takes target_s; then the test and the reference are timed outerreps times each,
+   sleeping team, is spread over many repetitions), is scaled down in one step
+   when a test takes over 16 target_s, and doubled until one takes target_s; then the test and the reference are timed outerreps times each,
    alternately. The overhead of the construct is
 
        median(test time) / innerreps - median(reference time) / innerreps
@@ -106,8 +106,10 @@ static void epcc_measure(const char *name, void (*test)(void), void (*reference)
 	innerreps = whole_teams((long)(target_s / 8 / delay_s));
 	test(); /* warm: first touch, lazily made pools */
 	double t = time_once(test);
-	while (t > 16 * target_s && innerreps > nthreads) {
-		innerreps = whole_teams(innerreps / 2);
+	if (t > 16 * target_s) {
+		/* Far too slow (a team fighting for its cores): scale down in one
+		   step, so calibrating costs about two tests, not a dozen. */
+		innerreps = whole_teams((long)((double)innerreps * target_s / t));
 		t = time_once(test);
 	}
 	while (t < target_s && innerreps < (1L << 30)) {
