@@ -14,7 +14,7 @@
  * than the highest flattened number posted in it. Iteration x is done
  * once its run's counter exceeds x, since the run's member posts in
  * increasing order. Memory is one word per run (a cache line per member
- * for static), not per iteration. Waiters spin, yield, then sleep on the
+ * for static), not per iteration. Waiters spin, then sleep on the
  * counter (beat_wsc_wait_step). Sinks outside the iteration space do not
  * wait; teams of one thread keep no state at all. */
 #include <stdarg.h>
@@ -164,7 +164,7 @@ static void post(struct doacross *d, unsigned long long i0, unsigned long long f
 	c = run_counter(d, i0);
 	if (atomic_load_explicit(c, memory_order_relaxed) <= flat) {
 		atomic_store_explicit(c, flat + 1, memory_order_release);
-		beat_wsc_wake(c, &d->sleepers);
+		beat_wsc_wake(c, BEAT_WSC_ANY, &d->sleepers);
 	} else {
 		atomic_thread_fence(memory_order_release);
 	}
@@ -175,13 +175,13 @@ static void wait_done(struct doacross *d, unsigned long long i0,
 {
 	struct beat_member *m = beat_member_self();
 	atomic_ullong *c = run_counter(d, i0);
-	struct beat_wsc_waiter w = { 0, 0 };
+	struct beat_wsc_waiter w = { 0 };
 	unsigned long long seen;
 
 	while ((seen = atomic_load_explicit(c, memory_order_acquire)) <= flat) {
 		if (beat_wsc_cancelled(m, m->ws))
 			return;
-		beat_wsc_wait_step(&w, c, seen, &d->sleepers);
+		beat_wsc_wait_step(&w, c, seen, BEAT_WSC_ANY, &d->sleepers);
 	}
 }
 

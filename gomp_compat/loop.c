@@ -26,9 +26,8 @@
 #include "task_reduction.h"
 #include "worksharing.h"
 
-/* Waiting (beat_wsc_wait_step): polls at most, yields, sleep length. */
+/* Waiting (beat_wsc_wait_step): polls at most, then sleeps this long. */
 #define WSC_SPIN_CAP 20000UL
-#define WSC_YIELDS 4U
 #define WSC_SLEEP_NS 1000000L
 
 /* GOMP_loop_start's `mem` block: ws->mem is the malloc'd address (so the
@@ -371,43 +370,45 @@ static unsigned *low_half(atomic_ullong *word)
 	return (unsigned *)p;
 }
 
-static void futex_wait_briefly(unsigned *addr, unsigned expected)
+/* Sleeps while *addr == expected, at most WSC_SLEEP_NS, woken only by
+ * wakes whose bitset meets `bits`. */
+static void futex_wait_briefly(unsigned *addr, unsigned expected, unsigned bits)
 {
-	struct timespec limit = { .tv_sec = 0, .tv_nsec = WSC_SLEEP_NS };
+	struct timespec until;
 
-	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, expected, &limit, NULL, 0);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += WSC_SLEEP_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_nsec -= 1000000000L;
+		until.tv_sec++;
+	}
+	syscall(SYS_futex, addr, FUTEX_WAIT_BITSET_PRIVATE, expected, &until, NULL, bits);
 }
 
 void beat_wsc_wait_step(struct beat_wsc_waiter *w, atomic_ullong *word,
-			unsigned long long seen, atomic_long *sleepers)
+			unsigned long long seen, unsigned bits,
+			atomic_long *sleepers)
 {
-	unsigned long cap;
+	unsigned long cap = beat_spin_limit();
 
-	if (w->yields == 0) {
-		cap = beat_spin_limit();
-		if (w->spins < (cap < WSC_SPIN_CAP ? cap : WSC_SPIN_CAP)) {
-			w->spins++;
-			beat_cpu_relax();
-			return;
-		}
-	}
-	if (w->yields < WSC_YIELDS) {
-		w->yields++;
-		sched_yield();
+	if (w->spins < (cap < WSC_SPIN_CAP ? cap : WSC_SPIN_CAP)) {
+		w->spins++;
+		beat_cpu_relax();
 		return;
 	}
 	/* Registered before the last look, so the mover sees us or we see it. */
 	atomic_fetch_add_explicit(sleepers, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(word, memory_order_seq_cst) == seen)
-		futex_wait_briefly(low_half(word), (unsigned)seen);
+		futex_wait_briefly(low_half(word), (unsigned)seen, bits);
 	atomic_fetch_sub_explicit(sleepers, 1, memory_order_relaxed);
 }
 
-void beat_wsc_wake(atomic_ullong *word, atomic_long *sleepers)
+void beat_wsc_wake(atomic_ullong *word, unsigned bits, atomic_long *sleepers)
 {
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load_explicit(sleepers, memory_order_relaxed) != 0)
-		beat_futex_wake((atomic_uint *)low_half(word), INT_MAX);
+		syscall(SYS_futex, low_half(word), FUTEX_WAKE_BITSET_PRIVATE, INT_MAX,
+			NULL, NULL, bits);
 }
 
 /* ---------------------------------------------------------- signed loops */
@@ -507,7 +508,9 @@ static bool long_start_coded(long start, long end, long incr, long sched,
 
 /* -------------------------------------------------- combined parallel loops */
 
-static void par_enter(const struct beat_wsc_par *p)
+/* Enters the combined construct's loop; returns the member's construct
+ * count, to recognise the slot after fn has run. */
+static unsigned long par_enter(const struct beat_wsc_par *p)
 {
 	struct beat_member *m = beat_member_self();
 	bool first;
@@ -517,14 +520,27 @@ static void par_enter(const struct beat_wsc_par *p)
 		beat_wsc_long_setup(ws, p->start, p->end, p->incr, p->kind, p->chunk);
 		beat_ws_publish(ws);
 	}
+	return m->ws_index;
+}
+
+/* GCC's code for a combined static loop (GOMP_parallel_loop_static, which
+ * it also emits for schedule(auto)) computes its own chunks and never ends
+ * the loop; leave the slot for it, or the slot would stay taken. */
+static void par_finish(unsigned long entered)
+{
+	struct beat_member *m = beat_member_self();
+
+	if (m->ws != NULL && m->ws_index == entered)
+		beat_wsc_end(m, false);
 }
 
 static void par_body(void *arg)
 {
 	const struct beat_wsc_par *p = arg;
+	unsigned long entered = par_enter(p);
 
-	par_enter(p);
 	p->fn(p->data);
+	par_finish(entered);
 }
 
 /* Split form: the closure lives on the heap until every member entered. */
@@ -539,10 +555,11 @@ static void par_body_split(void *arg)
 	struct beat_wsc_par *p = arg;
 	void (*fn)(void *) = p->fn;
 	void *data = p->data;
+	unsigned long entered = par_enter(p);
 
-	par_enter(p);
 	par_drop(p);
 	fn(data);
+	par_finish(entered);
 }
 
 void beat_wsc_parallel(const struct beat_wsc_par *p, unsigned num_threads,
@@ -563,7 +580,9 @@ void beat_wsc_parallel_start(const struct beat_wsc_par *p, unsigned num_threads)
 	*heap = *p;
 	atomic_init(&heap->users, n);
 	beat_parallel_start(par_body_split, heap, n, 0);
-	/* The master now sits in the new team; GCC's code calls fn itself. */
+	/* The master now sits in the new team; GCC's code calls fn itself and
+	 * then GOMP_parallel_end, so a static loop that fn never ends keeps
+	 * the master's slot until the team goes. */
 	par_enter(heap);
 	par_drop(heap);
 }

@@ -8,11 +8,10 @@
  * it has finished the chunk (its next *_next call or the loop's end) it
  * waits for the token, if it never entered the region, and moves it past
  * the chunk; so chunks that skipped the region pass the token on as well.
- * Waiters spin a bounded time, yield a few times, then sleep on the token
- * (beat_wsc_wait_step). Yielding alone was measured 100 times slower than
- * libgomp with 8 threads on 2 loaded CPUs: CFS gives the token's holder
- * only its fair share while the yielding waiters burn theirs; sleeping
- * waiters leave it the CPU and the wake-up runs the next one promptly. */
+ * Waiters spin a bounded time, then sleep on the token (see
+ * beat_wsc_wait_step in worksharing.h for why they never sched_yield).
+ * The wake-up goes only to the member waiting for the token's new value
+ * (a futex bitset keyed by the value), not to every sleeper. */
 #include "worksharing.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -24,16 +23,23 @@ static atomic_long *token_sleepers(struct beat_ws *ws)
 	return &ws->next;
 }
 
+/* The futex bitset of waiters for token value v (and of its wake-up). */
+static unsigned token_bits(unsigned long long v)
+{
+	return 1U << (v % 32);
+}
+
 static void wait_for_token(struct beat_member *m, struct beat_ws *ws,
 			   unsigned long long want)
 {
-	struct beat_wsc_waiter w = { 0, 0 };
+	struct beat_wsc_waiter w = { 0 };
 	unsigned long long seen;
 
 	while ((seen = atomic_load_explicit(&ws->ord_next, memory_order_acquire)) != want) {
 		if (beat_wsc_cancelled(m, ws))
 			return;
-		beat_wsc_wait_step(&w, &ws->ord_next, seen, token_sleepers(ws));
+		beat_wsc_wait_step(&w, &ws->ord_next, seen, token_bits(want),
+				   token_sleepers(ws));
 	}
 }
 
@@ -42,13 +48,13 @@ static void wait_for_token(struct beat_member *m, struct beat_ws *ws,
 void beat_ordered_pass(struct beat_member *m)
 {
 	struct beat_ws *ws = m->ws;
+	unsigned long long next = m->ord_start + m->ord_len;
 
 	if (m->ord_len == 0)
 		return;
 	wait_for_token(m, ws, m->ord_start);
-	atomic_store_explicit(&ws->ord_next, m->ord_start + m->ord_len,
-			      memory_order_release);
-	beat_wsc_wake(&ws->ord_next, token_sleepers(ws));
+	atomic_store_explicit(&ws->ord_next, next, memory_order_release);
+	beat_wsc_wake(&ws->ord_next, token_bits(next), token_sleepers(ws));
 	m->ord_len = 0;
 }
 

@@ -291,6 +291,7 @@ static void *worker_main(void *arg)
 		bind_seat(t, m);
 		show_affinity(t, m);
 		team->fn(team->data);
+		beat_ws_leave(m); /* a construct the outlined code never ended */
 		beat_barrier_end(m);
 		beat_depend_table_free(&m->itask);
 		t->m = NULL;
@@ -392,6 +393,9 @@ static void team_keep(struct beat_thread *t, struct beat_team *team)
 	bool clean = !atomic_load_explicit(&team->cancelled, memory_order_relaxed);
 	for (unsigned i = 1; clean && i < team->nthreads; i++)
 		clean = team->members[i].ws_index == team->members[0].ws_index;
+	for (unsigned s = 0; clean && s < BEAT_WS_RING; s++)
+		clean = atomic_load_explicit(&team->ws_ring[s].left, memory_order_relaxed) ==
+			team->nthreads;
 	if (!clean || t->spare_team) {
 		team_free(team);
 		return;
@@ -499,6 +503,7 @@ void beat_parallel_end(void)
 	struct beat_thread *t = beat_self();
 	struct beat_member *m = t->m;
 	struct beat_team *team = m->team;
+	beat_ws_leave(m); /* a construct the outlined code never ended */
 	beat_barrier_end(m);
 	beat_depend_table_free(&m->itask);
 	if (team->nthreads > 1)
