@@ -74,6 +74,11 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 	if (!(flags & FLAG_DETACH))
 		detach = NULL;
 	bool undeferred = run_now(t, if_clause, flags);
+	/* A team of one thread has nobody to share a task with: a plain task
+	 * runs at once (libgomp and libomp do the same), which makes a fine-
+	 * grained task tree cost little more than the serial program. */
+	if (!undeferred && !detach && !depend && t->m->team->nthreads == 1)
+		undeferred = true;
 	if (undeferred && !detach && (!depend || in_final)) {
 		run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
 		return;
