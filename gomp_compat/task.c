@@ -97,6 +97,8 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 		cpyfn(arg, data);
 	else if (arg_size > 0)
 		memcpy(arg, data, arg_size);
+	if (detach)
+		bflags |= BEAT_TASK_DETACHED;
 	bool ready = beat_task_prepare(task, fn, bflags, prio, depend, undeferred);
 	if (undeferred)
 		beat_task_run_inline(task, !if_clause);

@@ -54,7 +54,7 @@ bool beat_cancel(int which, bool do_cancel)
 	atomic_int *flag = flag_for(which, t);
 	if (!flag)
 		return false;
-	atomic_store_explicit(flag, 1, memory_order_release);
+	atomic_store_explicit(flag, 1, memory_order_seq_cst);
 	if ((which == BEAT_CANCEL_LOOP || which == BEAT_CANCEL_SECTIONS) && t->m->ws)
 		atomic_store_explicit(&t->m->ws->cancelled, 1, memory_order_release);
 	if (which == BEAT_CANCEL_PARALLEL)

@@ -264,7 +264,7 @@ void beat_depend_complete(struct beat_task *task)
 		/* A waiter may return the moment its count hits zero: read what
 		 * we need first, and wake through our own (live) team. */
 		bool waiter = succ[i]->dep->waiter;
-		if (atomic_fetch_sub_explicit(&succ[i]->dep->npred, 1, memory_order_acq_rel) != 1)
+		if (atomic_fetch_sub_explicit(&succ[i]->dep->npred, 1, memory_order_seq_cst) != 1)
 			continue;
 		if (waiter)
 			beat_team_wake(task->team);

@@ -166,6 +166,7 @@ enum {
 	BEAT_TASK_UNTIED = 1 << 2,
 	BEAT_TASK_UNDEFERRED = 1 << 3,
 	BEAT_TASK_POOLED = 1 << 4,   /* its block came from a thread's free list */
+	BEAT_TASK_DETACHED = 1 << 5, /* has a detach event: completion may come from anywhere */
 };
 
 struct beat_team;

@@ -46,13 +46,14 @@ static void task_complete(struct beat_task *task)
 		beat_depend_table_free(task);
 	if (task->dep)
 		beat_depend_complete(task);
-	atomic_store_explicit(&task->finished, 1, memory_order_release);
+	atomic_store_explicit(&task->finished, 1, memory_order_seq_cst);
 	struct beat_taskgroup *tg = task->counted_in;
 	struct beat_task *parent = task->parent;
-	bool wake = false;
-	if (tg && atomic_fetch_sub_explicit(&tg->count, 1, memory_order_acq_rel) == 1)
+	/* A detached task's creator may wait for `finished` (if(0) detach). */
+	bool wake = (task->flags & BEAT_TASK_DETACHED) != 0;
+	if (tg && atomic_fetch_sub_explicit(&tg->count, 1, memory_order_seq_cst) == 1)
 		wake = true;
-	if (atomic_fetch_sub_explicit(&parent->children, 1, memory_order_acq_rel) == 1)
+	if (atomic_fetch_sub_explicit(&parent->children, 1, memory_order_seq_cst) == 1)
 		wake = true;
 	beat_task_unref(task);
 	if (wake)
@@ -158,6 +159,8 @@ static struct beat_task *steal_any(struct beat_member *m)
 	for (unsigned k = 0; k < n; k++) {
 		unsigned v = start + k < n ? start + k : start + k - n;
 		if (v == m->id)
+			continue;
+		if (beat_deque_size(&team->members[v].deque) == 0)
 			continue;
 		struct beat_task *task = beat_deque_steal(&team->members[v].deque);
 		if (task)
@@ -326,7 +329,9 @@ void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
 bool beat_task_run_one(struct beat_member *m)
 {
 	struct beat_task *task = prio_take(m->team);
-	if (!task)
+	/* An idle poll must stay cheap: a pop writes our bottom and fences,
+	 * so look first. */
+	if (!task && beat_deque_size(&m->deque) > 0)
 		task = beat_deque_pop(&m->deque);
 	if (!task)
 		task = steal_any(m);
@@ -338,11 +343,17 @@ bool beat_task_run_one(struct beat_member *m)
 	return true;
 }
 
+/* The caller has just made some waiter's condition true with a seq_cst
+ * write. A waiter counts itself in sleepers (seq_cst) before it reads
+ * wake_seq and re-checks its condition, so if we see no sleeper, any later
+ * one will see the condition; only when there are sleepers does wake_seq
+ * move (one shared write saved on every barrier and taskwait otherwise). */
 void beat_team_wake(struct beat_team *team)
 {
+	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) == 0)
+		return;
 	atomic_fetch_add_explicit(&team->wake_seq, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) > 0)
-		beat_futex_wake(&team->wake_seq, 0x7fffffff);
+	beat_futex_wake(&team->wake_seq, 0x7fffffff);
 }
 
 static bool team_has_work(struct beat_team *team)
