@@ -430,8 +430,6 @@ void beat_initial_team_leave(struct beat_seat_save *save);
 /* omp_pause_resource: idle pool workers exit (new ones are made on demand). */
 void beat_pool_release(void);
 
-/* Threads accounting for OMP_THREAD_LIMIT. */
-extern atomic_int beat_threads_busy;
 /* Called after fork() in the child. */
 void beat_team_atfork_child(void);
 

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 BEAT_TLS struct beat_thread *beat_tls_self;
-atomic_int beat_threads_busy;
 
 static beat_mutex_t pool_lock;
 static struct beat_thread *idle_head;
@@ -297,7 +296,6 @@ static void *worker_main(void *arg)
 		t->m = NULL;
 		t->task = NULL;
 		atomic_fetch_sub_explicit(&team->cg->busy, 1, memory_order_relaxed);
-		atomic_fetch_sub_explicit(&beat_threads_busy, 1, memory_order_relaxed);
 		pool_give_back(t);
 		release_team(team); /* last touch of the team */
 	}
@@ -377,10 +375,8 @@ static unsigned reserve_threads(struct beat_cg *cg, int limit, unsigned nthreads
 				want = room > 0 ? room : 0;
 		}
 		if (atomic_compare_exchange_weak_explicit(&cg->busy, &busy, busy + (int)want,
-							  memory_order_relaxed, memory_order_relaxed)) {
-			atomic_fetch_add_explicit(&beat_threads_busy, (int)want, memory_order_relaxed);
+							  memory_order_relaxed, memory_order_relaxed))
 			return (unsigned)want + 1;
-		}
 	}
 }
 
@@ -433,7 +429,6 @@ struct beat_thread *beat_self_slow(void)
 	struct beat_thread *t = thread_new(false);
 	beat_tls_self = t;
 	initial_seat(t);
-	atomic_fetch_add_explicit(&beat_threads_busy, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&beat_threads_managed, 1, memory_order_relaxed);
 	return t;
 }
@@ -584,7 +579,6 @@ void beat_team_atfork_child(void)
 	idle_head = NULL;
 	atomic_store(&beat_threads_managed, 1);
 	struct beat_thread *t = beat_tls_self;
-	atomic_store(&beat_threads_busy, t ? 1 : 0);
 	if (t) {
 		t->crew_len = 0; /* its workers do not exist in the child */
 		if (t->m)
