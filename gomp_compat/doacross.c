@@ -210,17 +210,8 @@ static bool long_doacross_start(unsigned ncounts, const long *counts, int kind,
 		beat_wsc_long_setup(ws, 0, ncounts > 0 ? counts[0] : 0, 1, kind, chunk);
 		if (long_counts_copy(ncounts, counts, ucounts))
 			doacross_create(m, ws, ncounts, ucounts);
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, true, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_create(m, ws, mem);
-		beat_ws_publish(ws);
-	} else {
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, false, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_get(ws, mem);
 	}
+	beat_wsc_attach(m, ws, first, reductions, mem);
 	return beat_wsc_long_next(false, istart, iend);
 }
 
@@ -237,17 +228,8 @@ static bool ull_doacross_start(unsigned ncounts, const unsigned long long *count
 	if (first) {
 		beat_wsc_ull_setup(ws, true, 0, ncounts > 0 ? counts[0] : 0, 1, kind, chunk);
 		doacross_create(m, ws, ncounts, counts);
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, true, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_create(m, ws, mem);
-		beat_ws_publish(ws);
-	} else {
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, false, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_get(ws, mem);
 	}
+	beat_wsc_attach(m, ws, first, reductions, mem);
 	return beat_wsc_ull_next(false, istart, iend);
 }
 

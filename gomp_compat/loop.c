@@ -354,6 +354,21 @@ void beat_wsc_task_reductions(struct beat_ws *ws, bool first, uintptr_t *reducti
 	}
 }
 
+void beat_wsc_attach(struct beat_member *m, struct beat_ws *ws, bool first,
+		     uintptr_t *reductions, void **mem)
+{
+	if (reductions != NULL)
+		beat_wsc_task_reductions(ws, first, reductions);
+	if (mem != NULL) {
+		if (first)
+			beat_wsc_mem_create(m, ws, mem);
+		else
+			beat_wsc_mem_get(ws, mem);
+	}
+	if (first)
+		beat_ws_publish(ws);
+}
+
 void beat_wsc_mem_get(struct beat_ws *ws, void **mem)
 {
 	*mem = (char *)ws->mem + WSC_MEM_HEADER;
@@ -490,17 +505,8 @@ static bool long_start_coded(long start, long end, long incr, long sched,
 		int kind = beat_wsc_decode_sched(sched, &chunk);
 
 		beat_wsc_long_setup(ws, start, end, incr, kind, chunk);
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, true, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_create(m, ws, mem);
-		beat_ws_publish(ws);
-	} else {
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, false, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_get(ws, mem);
 	}
+	beat_wsc_attach(m, ws, first, reductions, mem);
 	if (istart == NULL)
 		return true;
 	return beat_wsc_long_next(ordered, istart, iend);

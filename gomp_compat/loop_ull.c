@@ -83,17 +83,8 @@ static bool ull_start_coded(bool up, unsigned long long start,
 		int kind = beat_wsc_decode_sched(sched, &chunk);
 
 		beat_wsc_ull_setup(ws, up, start, end, incr, kind, chunk);
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, true, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_create(m, ws, mem);
-		beat_ws_publish(ws);
-	} else {
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, false, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_get(ws, mem);
 	}
+	beat_wsc_attach(m, ws, first, reductions, mem);
 	if (istart == NULL)
 		return true;
 	return beat_wsc_ull_next(ordered, istart, iend);

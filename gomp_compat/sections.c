@@ -61,17 +61,8 @@ BEAT_EXPORT unsigned GOMP_sections2_start(unsigned count, uintptr_t *reductions,
 	ws = beat_wsc_enter(m, &first);
 	if (first) {
 		sections_setup(ws, count);
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, true, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_create(m, ws, mem);
-		beat_ws_publish(ws);
-	} else {
-		if (reductions != NULL)
-			beat_wsc_task_reductions(ws, false, reductions);
-		if (mem != NULL)
-			beat_wsc_mem_get(ws, mem);
 	}
+	beat_wsc_attach(m, ws, first, reductions, mem);
 	return sections_take(m);
 }
 

@@ -77,6 +77,12 @@ void beat_wsc_mem_get(struct beat_ws *ws, void **mem);
  * registers before it publishes the slot, the others after they entered. */
 void beat_wsc_task_reductions(struct beat_ws *ws, bool first, uintptr_t *reductions);
 
+/* After a start entry set up (first) or entered the slot: its task
+ * reductions and `mem` block for this member, then, if first, publishes the
+ * slot to the others. */
+void beat_wsc_attach(struct beat_member *m, struct beat_ws *ws, bool first,
+		     uintptr_t *reductions, void **mem);
+
 bool beat_wsc_cancelled(struct beat_member *m, struct beat_ws *ws);
 
 /* Waiting for a 64-bit word another member moves (the ordered token, a
