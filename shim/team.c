@@ -109,20 +109,19 @@ static struct beat_thread *thread_new(bool is_worker)
 	return t;
 }
 
-/* A seat for a thread that runs OpenMP code outside any region: an initial
- * team of one at level 0. */
-static void initial_seat(struct beat_thread *t)
+/* A new initial team: one member (t), level 0, its own contention group,
+ * the initial ICVs; seats t in it. Used for a thread's first OpenMP call and
+ * for each target region run on the host. */
+static struct beat_member *initial_team_new(struct beat_thread *t, int place)
 {
-	beat_config_init();
 	struct beat_team *team = team_new(1);
 	team->cg = calloc(1, sizeof *team->cg);
 	if (!team->cg)
 		beat_fatal("out of memory for a contention group");
 	atomic_init(&team->cg->busy, 1);
-	team->level = 0;
-	team->active_level = 0;
 	struct beat_member *m = &team->members[0];
 	m->thread = t;
+	m->place = place;
 	m->place_part_first = 0;
 	m->place_part_len = beat_num_places;
 	struct beat_task *it = &m->itask;
@@ -130,9 +129,16 @@ static void initial_seat(struct beat_thread *t)
 	it->flags = BEAT_TASK_IMPLICIT;
 	atomic_init(&it->refs, 1);
 	it->icv = beat_cfg.initial;
-	t->initial_team = team;
 	t->m = m;
 	t->task = it;
+	return m;
+}
+
+/* A seat for a thread that runs OpenMP code outside any region. */
+static void initial_seat(struct beat_thread *t)
+{
+	beat_config_init();
+	t->initial_team = initial_team_new(t, -1)->team;
 }
 
 static void *worker_main(void *arg);
@@ -537,25 +543,10 @@ void beat_initial_team_enter(struct beat_seat_save *save, int thread_limit)
 	struct beat_thread *t = beat_self();
 	save->m = t->m;
 	save->task = t->task;
-	struct beat_team *team = team_new(1);
-	save->cg = team->cg = calloc(1, sizeof *team->cg);
-	if (!team->cg)
-		beat_fatal("out of memory for a contention group");
-	atomic_init(&team->cg->busy, 1);
-	struct beat_member *m = &team->members[0];
-	m->thread = t;
-	m->place = save->m->place;
-	m->place_part_first = 0;
-	m->place_part_len = beat_num_places;
-	struct beat_task *it = &m->itask;
-	it->team = team;
-	it->flags = BEAT_TASK_IMPLICIT;
-	atomic_init(&it->refs, 1);
-	it->icv = beat_cfg.initial;
+	struct beat_member *m = initial_team_new(t, save->m->place);
+	save->cg = m->team->cg;
 	if (thread_limit > 0)
-		it->icv.thread_limit = thread_limit;
-	t->m = m;
-	t->task = it;
+		m->itask.icv.thread_limit = thread_limit;
 }
 
 void beat_initial_team_leave(struct beat_seat_save *save)
