@@ -65,8 +65,13 @@ int main (void)
     {
 #pragma omp single
       nth = omp_get_num_threads ();
-#pragma omp taskloop reduction(+:all) num_tasks(4)
-      for (int i = 0; i < 1000; i++) all += i;
+      /* Each thread reduces into its own variable: eight taskloops that all
+         reduce into one shared original would race on the final combine. */
+      long mine = 0;
+#pragma omp taskloop reduction(+:mine) num_tasks(4)
+      for (int i = 0; i < 1000; i++) mine += i;
+#pragma omp atomic
+      all += mine;
     }
     CHECK (all == (long) nth * 499500, "taskloop from all threads %ld (team %d)", all, nth);
   }
