@@ -79,6 +79,8 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 	 * grained task tree cost little more than the serial program. */
 	if (!undeferred && !detach && !depend && t->m->team->nthreads == 1)
 		undeferred = true;
+	if (undeferred)
+		BEAT_STAT(t, tasks_immediate);
 	if (undeferred && !detach && (!depend || in_final)) {
 		run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
 		return;
@@ -103,7 +105,7 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 	if (undeferred)
 		beat_task_run_inline(task, !if_clause);
 	else if (ready)
-		beat_task_enqueue(task);
+		beat_task_spawn(task);
 }
 
 BEAT_EXPORT void GOMP_taskwait(void)

@@ -22,7 +22,7 @@ struct beat_config beat_cfg;
 enum kind {
 	K_NTHREADS, K_SCHEDULE, K_BOOL, K_LEVELS, K_LIMIT, K_BIND, K_PLACES,
 	K_STACK, K_WAIT, K_SPIN, K_DISPLAY, K_PRIO, K_DEVICE, K_STRING,
-	K_OFFLOAD, K_POSINT, K_IGNORED,
+	K_OFFLOAD, K_POSINT, K_IGNORED, K_STEAL,
 };
 
 struct env_entry {
@@ -61,6 +61,11 @@ static const struct env_entry table[] = {
 	{"BEAT_DEBUG", K_BOOL, "false", "print beat's own decisions (threads, binding) to stderr"},
 	{"BEAT_TOPOLOGY", K_STRING, "unset", "an hwloc XML file to use instead of the machine's topology"},
 	{"BEAT_HELP_ENV", K_STRING, "unset", "print this table at start"},
+	{"BEAT_FIBERS", K_BOOL, "true", "run tasks started by waiting threads on fibers, and park a task that waits (false: help on the waiting stack)"},
+	{"BEAT_FIBER_STACK", K_STACK, "OMP_STACKSIZE, else 8M", "stack size of each fiber (a task runs on one): number with optional B|K|M|G suffix"},
+	{"BEAT_FIBER_MAX", K_POSINT, "1024", "most fibers that may exist; beyond it tasks run on the waiting thread's stack"},
+	{"BEAT_STEAL", K_STEAL, "auto", "spawn policy: auto (continuation stealing for untied creators), child, or continuation"},
+	{"BEAT_STATS", K_BOOL, "false", "print task, fiber and stealing counters to stderr at exit"},
 };
 
 static const char *env_of(const char *name)
@@ -272,8 +277,12 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		break;
 	case K_BOOL:
 		b = parse_boolean_text(v);
+		/* beat's own switches also take 1 and 0. */
+		if (b < 0 && strncmp(e->name, "BEAT_", 5) == 0 && (strcmp(v, "1") == 0 || strcmp(v, "0") == 0))
+			b = v[0] == '1';
 		if (b < 0) {
-			bad_value(e->name, v, "expected true or false");
+			bad_value(e->name, v, strncmp(e->name, "BEAT_", 5) == 0 ? "expected true, false, 1 or 0"
+										    : "expected true or false");
 			break;
 		}
 		if (strcmp(e->name, "OMP_DYNAMIC") == 0)
@@ -284,6 +293,10 @@ static void parse_entry(const struct env_entry *e, const char *v)
 			beat_cfg.display_affinity = b;
 		else if (strcmp(e->name, "BEAT_DEBUG") == 0)
 			beat_cfg.debug = b;
+		else if (strcmp(e->name, "BEAT_FIBERS") == 0)
+			beat_cfg.fibers = b;
+		else if (strcmp(e->name, "BEAT_STATS") == 0)
+			beat_cfg.stats = b;
 		else if (strcmp(e->name, "OMP_NESTED") == 0 && !env_of("OMP_MAX_ACTIVE_LEVELS"))
 			beat_cfg.initial.max_active_levels = b ? 255 : 1;
 		break;
@@ -313,7 +326,9 @@ static void parse_entry(const struct env_entry *e, const char *v)
 			bad_value(e->name, v, "expected a size such as 512K, 8M or 1G");
 			break;
 		}
-		if (strcmp(e->name, "OMP_STACKSIZE") == 0 || beat_cfg.stacksize == 0)
+		if (strcmp(e->name, "BEAT_FIBER_STACK") == 0)
+			beat_cfg.fiber_stack = sz;
+		else if (strcmp(e->name, "OMP_STACKSIZE") == 0 || beat_cfg.stacksize == 0)
 			beat_cfg.stacksize = sz;
 		break;
 	}
@@ -368,8 +383,20 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		}
 		if (strcmp(e->name, "OMP_NUM_TEAMS") == 0)
 			beat_cfg.max_teams = (int)x;
+		else if (strcmp(e->name, "BEAT_FIBER_MAX") == 0)
+			beat_cfg.fiber_max = (int)x;
 		else
 			beat_cfg.teams_thread_limit = (int)x;
+		break;
+	case K_STEAL:
+		if (strcasecmp(skip_space(v), "auto") == 0)
+			beat_cfg.steal = BEAT_STEAL_AUTO;
+		else if (strcasecmp(skip_space(v), "child") == 0)
+			beat_cfg.steal = BEAT_STEAL_CHILD;
+		else if (strcasecmp(skip_space(v), "continuation") == 0)
+			beat_cfg.steal = BEAT_STEAL_CONTINUATION;
+		else
+			bad_value(e->name, v, "expected auto, child or continuation");
 		break;
 	case K_OFFLOAD:
 		if (strcasecmp(v, "default") == 0)
@@ -416,6 +443,9 @@ static void config_init_once(void)
 	icv->list_level = 1;
 	beat_cfg.wait_policy = BEAT_WAIT_UNSET;
 	beat_cfg.spincount = 100000;
+	beat_cfg.fibers = true;
+	beat_cfg.fiber_max = 1024;
+	beat_cfg.steal = BEAT_STEAL_AUTO;
 	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format,
 		 "level %%L thread %%i affinity %%A");
 
@@ -440,6 +470,8 @@ static void config_init_once(void)
 		print_help();
 	if (beat_cfg.display_env)
 		beat_config_display(beat_cfg.display_env == 2);
+	if (beat_cfg.stats)
+		beat_stats_register();
 }
 
 void beat_config_init(void)
@@ -509,6 +541,12 @@ void beat_config_display(bool verbose)
 	if (verbose) {
 		fprintf(f, "  GOMP_SPINCOUNT = '%lu'\n", beat_cfg.spincount);
 		fprintf(f, "  BEAT_DEBUG = '%s'\n", beat_cfg.debug ? "TRUE" : "FALSE");
+		static const char *steal[] = {"AUTO", "CHILD", "CONTINUATION"};
+		fprintf(f, "  BEAT_FIBERS = '%s'\n", beat_cfg.fibers ? "TRUE" : "FALSE");
+		fprintf(f, "  BEAT_FIBER_STACK = '%zu'\n", beat_fiber_stack_bytes());
+		fprintf(f, "  BEAT_FIBER_MAX = '%d'\n", beat_cfg.fiber_max);
+		fprintf(f, "  BEAT_STEAL = '%s'\n", steal[beat_cfg.steal]);
+		fprintf(f, "  BEAT_STATS = '%s'\n", beat_cfg.stats ? "TRUE" : "FALSE");
 	}
 	fputs("OPENMP DISPLAY ENVIRONMENT END\n", f);
 }

@@ -110,6 +110,18 @@ struct beat_config {
 	int target_offload;                      /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
 	char places_text[256];                   /* OMP_PLACES as given, for display */
 	int debug;                               /* BEAT_DEBUG */
+	bool fibers;                             /* BEAT_FIBERS: tasks run on fibers and park */
+	size_t fiber_stack;                      /* BEAT_FIBER_STACK in bytes, 0: OMP_STACKSIZE */
+	int fiber_max;                           /* BEAT_FIBER_MAX */
+	int steal;                               /* BEAT_STEAL: enum beat_steal */
+	bool stats;                              /* BEAT_STATS */
+};
+
+/* BEAT_STEAL: what a task's creator does with a new deferred task. */
+enum beat_steal {
+	BEAT_STEAL_AUTO = 0,         /* continuation stealing for untied creators, else child */
+	BEAT_STEAL_CHILD = 1,        /* push the child, continue the creator */
+	BEAT_STEAL_CONTINUATION = 2, /* run the child now, leave the creator to thieves */
 };
 
 extern struct beat_config beat_cfg;
@@ -167,6 +179,7 @@ enum {
 	BEAT_TASK_UNDEFERRED = 1 << 3,
 	BEAT_TASK_POOLED = 1 << 4,   /* its block came from a thread's free list */
 	BEAT_TASK_DETACHED = 1 << 5, /* has a detach event: completion may come from anywhere */
+	BEAT_TASK_CONT = 1 << 6,     /* not a task: a suspended creator's continuation (cont) */
 };
 
 struct beat_team;
@@ -197,6 +210,7 @@ struct beat_task {
 	atomic_int detach_pending;    /* detach: completion waits for fulfil + return */
 	atomic_int finished;
 	struct beat_task *next;       /* team inbox link */
+	struct beat_fiber *cont;      /* a continuation item: the suspended creator's fiber */
 };
 
 /* Creates a deferred task running fn(data) (data already copied into the
@@ -220,6 +234,12 @@ long beat_task_backlog(struct beat_member *m);
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
 		       int priority, void **depend, bool undeferred);
 void beat_task_enqueue(struct beat_task *task);
+/* Starts a prepared, ready deferred task by the spawn policy (BEAT_STEAL):
+ * queued for any member, or run at once with the creator left to thieves. */
+void beat_task_spawn(struct beat_task *task);
+/* Puts a continuation item on m's deque (the caller owns m) and wakes a
+ * sleeping member. */
+void beat_task_push_cont(struct beat_member *m, struct beat_task *item);
 /* Runs a prepared task on the calling thread, after its dependences, and
  * returns when its body has run and, if wait_completion, when it has
  * completed (a detached task completes at its fulfilment). */
@@ -324,9 +344,29 @@ struct beat_team {
 	atomic_int cancelled;    /* parallel region cancelled */
 	atomic_int ws_cancelled; /* current loop/sections cancelled (cleared by the next barrier) */
 	struct beat_ws ws_ring[BEAT_WS_RING];
+	/* parked untied fibers, which any member may resume (fiber_sched.c) */
+	_Alignas(BEAT_CACHELINE) beat_mutex_t parked_lock;
+	struct beat_fiber *parked_untied;
+	atomic_int nparked_untied;
 	void (*fn)(void *);
 	void *data;
 };
+
+/* Per-thread counters for BEAT_STATS (written only by their thread). */
+struct beat_stats {
+	unsigned long tasks_deferred;  /* tasks queued for any team member */
+	unsigned long tasks_immediate; /* tasks run at once by their creator */
+	unsigned long fiber_runs;      /* tasks started on a fiber */
+	unsigned long parks;           /* waits that parked a fiber */
+	unsigned long resumes;         /* parked fibers resumed */
+	unsigned long migrations;      /* untied fibers resumed by another thread */
+	unsigned long steals;          /* tasks taken from another member's deque */
+	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
+	unsigned long cont_stolen;     /* continuations taken by a thief */
+};
+#define BEAT_STAT(t, field) \
+	__atomic_store_n(&(t)->stats.field, __atomic_load_n(&(t)->stats.field, __ATOMIC_RELAXED) + 1, \
+			 __ATOMIC_RELAXED)
 
 struct beat_thread {
 	struct beat_member *m;   /* current seat (never NULL once initialised) */
@@ -355,6 +395,17 @@ struct beat_thread {
 	/* task blocks of the standard size, freed by this thread, for reuse */
 	void *free_tasks;
 	int nfree_tasks;
+	/* fibers (fiber*.c) */
+	struct beat_fiber *fiber_cur;     /* the fiber running now (NULL: own stack) */
+	struct beat_fiber *fiber_release; /* ended: back to the pool after the switch */
+	struct beat_fiber *fiber_parking; /* parked: onto a list after the switch */
+	struct beat_fiber *cont_pending;  /* its continuation goes on the deque after the switch */
+	struct beat_fiber *parked;        /* parked tied fibers of this thread */
+	struct beat_fiber *fiber_cache;   /* idle fibers kept by this thread */
+	int nfiber_cache;
+	bool altstack_done;
+	struct beat_stats stats;
+	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
 };
 
 /* Initial-exec TLS: libbeat.so is loaded at start (LD_PRELOAD), so its TLS
@@ -432,5 +483,42 @@ void beat_pool_release(void);
 
 /* Called after fork() in the child. */
 void beat_team_atfork_child(void);
+/* Every thread record, for BEAT_STATS (team.c keeps the list). */
+struct beat_thread *beat_all_threads(void);
+
+/* ----------------------------------------------------------------- fibers */
+
+struct beat_fiber;
+/* The thread record read anew (after a switch the code may be on another
+ * thread). */
+struct beat_thread *beat_self_fresh(void);
+/* Runs task on a fresh fiber from the help loop of seat m; false when
+ * fibers are off or none is available (the caller runs it on its stack). */
+bool beat_fiber_run(struct beat_thread *t, struct beat_member *m, struct beat_task *task);
+/* If the caller is a fiber run by seat m's loop, parks it until done(arg)
+ * and returns true; false means the caller must wait by helping. */
+bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(void *), void *arg);
+/* Is the caller a fiber that may park while waiting in seat m? */
+bool beat_fiber_can_park(struct beat_thread *t, struct beat_member *m);
+/* The caller's fiber is about to run task inline: a tied one pins it. */
+void beat_fiber_pin_if_tied(struct beat_thread *t, struct beat_task *task);
+/* Resumes one parked fiber of seat m whose condition holds. */
+bool beat_fiber_resume_ready(struct beat_thread *t, struct beat_member *m);
+/* Continuation stealing: runs the ready task now on a new fiber and leaves
+ * the calling fiber's continuation on its deque; false when not possible. */
+bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool forced);
+/* Resumes the fiber of a continuation item taken from a deque. */
+void beat_fiber_resume_cont(struct beat_thread *t, struct beat_member *m, struct beat_task *item);
+/* Is any parked fiber of seat m ready (checked before sleeping)? */
+bool beat_fiber_any_ready(struct beat_thread *t, struct beat_member *m);
+void beat_fiber_thread_exit(struct beat_thread *t);
+void beat_fiber_atfork_child(void);
+int beat_fiber_count(void);
+size_t beat_fiber_stack_bytes(void);
+/* Runs a task's body and completes it (task.c); used by fibers. */
+void beat_task_execute(struct beat_task *task);
+
+/* stats.c: BEAT_STATS report at exit. */
+void beat_stats_register(void);
 
 #endif

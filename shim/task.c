@@ -62,12 +62,15 @@ static void task_complete(struct beat_task *task)
 		try_release_barrier(team);
 }
 
-static void task_execute(struct beat_thread *t, struct beat_task *task)
+void beat_task_execute(struct beat_task *task)
 {
+	struct beat_thread *t = beat_self();
 	struct beat_task *prev = t->task;
 	t->task = task;
 	if (!beat_task_cancelled(task))
 		task->fn(task->data);
+	/* On a fiber an untied task may have moved to another thread. */
+	t = beat_self_fresh();
 	t->task = prev;
 	/* detach: the task completes at the later of return and fulfilment. */
 	if (atomic_load_explicit(&task->detach_pending, memory_order_acquire) &&
@@ -163,8 +166,10 @@ static struct beat_task *steal_any(struct beat_member *m)
 		if (beat_deque_size(&team->members[v].deque) == 0)
 			continue;
 		struct beat_task *task = beat_deque_steal(&team->members[v].deque);
-		if (task)
+		if (task) {
+			BEAT_STAT(m->thread, steals);
 			return task;
+		}
 	}
 	return NULL;
 }
@@ -283,10 +288,30 @@ void beat_task_enqueue(struct beat_task *task)
 		team->inbox = task;
 		beat_mutex_unlock(&team->inbox_lock);
 	}
+	BEAT_STAT(t, tasks_deferred);
 	/* Dekker with beat_help_until: our push is visible before we read
 	 * sleepers, or the sleeper sees the work before it sleeps. */
 	atomic_thread_fence(memory_order_seq_cst);
 	wake_one(team);
+}
+
+void beat_task_push_cont(struct beat_member *m, struct beat_task *item)
+{
+	beat_deque_push(&m->deque, item);
+	atomic_thread_fence(memory_order_seq_cst);
+	wake_one(m->team);
+}
+
+void beat_task_spawn(struct beat_task *task)
+{
+	int policy = beat_cfg.steal;
+	if (policy != BEAT_STEAL_CHILD && task->priority == 0) {
+		struct beat_thread *t = beat_self();
+		if (t->m->team == task->team &&
+		    beat_fiber_spawn_first(t, task, policy == BEAT_STEAL_CONTINUATION))
+			return;
+	}
+	beat_task_enqueue(task);
 }
 
 void beat_task_ready(struct beat_task *task)
@@ -306,7 +331,8 @@ void beat_task_run_inline(struct beat_task *task, bool wait_completion)
 	atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* ours while we wait */
 	if (task->dep)
 		beat_depend_wait_ready(t->m, task);
-	task_execute(t, task);
+	beat_task_execute(task);
+	t = beat_self_fresh();
 	if (wait_completion && !task_finished(task))
 		beat_help_until(t->m, task_finished, task);
 	beat_task_unref(task);
@@ -339,7 +365,14 @@ bool beat_task_run_one(struct beat_member *m)
 		task = inbox_take(m->team);
 	if (!task)
 		return false;
-	task_execute(m->thread, task);
+	if (task->flags & BEAT_TASK_CONT) {
+		beat_fiber_resume_cont(m->thread, m, task);
+		return true;
+	}
+	/* From a help loop a task starts on a fiber of its own, so that when
+	 * it waits it can park instead of burying the loop under it. */
+	if (!beat_fiber_run(m->thread, m, task))
+		beat_task_execute(task);
 	return true;
 }
 
@@ -372,14 +405,49 @@ long beat_task_backlog(struct beat_member *m)
 	return beat_deque_size(&m->deque);
 }
 
+/* Pops the newest task of m's deque if it is a child of parent. */
+static struct beat_task *pop_own_child(struct beat_member *m, struct beat_task *parent)
+{
+	if (beat_deque_size(&m->deque) == 0)
+		return NULL;
+	struct beat_task *task = beat_deque_pop(&m->deque);
+	if (task && task->parent != parent) {
+		beat_deque_push(&m->deque, task);
+		task = NULL;
+	}
+	return task;
+}
+
 void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 {
+	struct beat_thread *t = m->thread;
+	if (done(arg))
+		return;
+	if (beat_fiber_can_park(t, m)) {
+		/* A task on a fiber first runs its own queued children right here,
+		 * depth first as the serial program would (they are its
+		 * descendants, so tied-task scheduling allows it); when none is
+		 * left it parks and its thread goes on with other work. */
+		struct beat_task *self = t->task;
+		while (!done(arg)) {
+			struct beat_task *child = pop_own_child(m, self);
+			if (!child) {
+				beat_fiber_park(t, m, done, arg);
+				return;
+			}
+			beat_fiber_pin_if_tied(t, child);
+			beat_task_execute(child);
+			t = beat_self_fresh();
+			m = t->m;
+		}
+		return;
+	}
 	struct beat_team *team = m->team;
 	unsigned long limit = beat_spin_limit();
 	unsigned long idle = 0;
 	bool slept = false;
 	while (!done(arg)) {
-		if (beat_task_run_one(m)) {
+		if (beat_fiber_resume_ready(t, m) || beat_task_run_one(m)) {
 			idle = 0;
 			continue;
 		}
@@ -390,7 +458,7 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		slept = true;
 		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
-		if (!done(arg) && !team_has_work(team))
+		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m))
 			beat_futex_wait(&team->wake_seq, seq);
 		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
 		idle = limit / 2;

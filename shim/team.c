@@ -101,11 +101,24 @@ static void implicit_task_init(struct beat_member *m, struct beat_task *encounte
 	it->icv.list_level = lvl + 1;
 }
 
+static _Atomic(struct beat_thread *) all_threads;
+
+struct beat_thread *beat_all_threads(void)
+{
+	return atomic_load_explicit(&all_threads, memory_order_acquire);
+}
+
 static struct beat_thread *thread_new(bool is_worker)
 {
 	struct beat_thread *t = xcalloc_aligned(sizeof *t);
 	t->is_worker = is_worker;
 	t->bound_place = -1;
+	/* Records are never freed, so the list only grows (lock-free push). */
+	struct beat_thread *head = atomic_load_explicit(&all_threads, memory_order_relaxed);
+	do
+		t->all_next = head;
+	while (!atomic_compare_exchange_weak_explicit(&all_threads, &head, t, memory_order_release,
+						      memory_order_relaxed));
 	return t;
 }
 
@@ -287,6 +300,7 @@ static void *worker_main(void *arg)
 	for (;;) {
 		struct beat_member *m = wait_for_seat(t);
 		if (t->exiting || m == NULL) {
+			beat_fiber_thread_exit(t);
 			atomic_fetch_sub_explicit(&beat_threads_managed, 1, memory_order_relaxed);
 			return NULL;
 		}
@@ -568,6 +582,7 @@ void beat_team_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
 	idle_head = NULL;
+	beat_fiber_atfork_child();
 	atomic_store(&beat_threads_managed, 1);
 	struct beat_thread *t = beat_tls_self;
 	if (t) {

@@ -1,0 +1,202 @@
+/* fiber.c: fiber stacks and their pool. A stack is one anonymous mapping
+ * with a guard region at its low end; fibers are never unmapped, only
+ * reused: a thread keeps a few idle ones, the rest wait in a shared pool.
+ * The number of fibers is bounded (BEAT_FIBER_MAX); when the bound is
+ * reached the caller runs the task on its own stack instead. A fault in a
+ * guard region prints a clear message from an alternate signal stack. */
+#include "fiber.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define GUARD_BYTES (64 * 1024)
+#define CACHE_MAX 16
+#define ALTSTACK_BYTES (64 * 1024)
+
+static beat_mutex_t pool_lock;
+static struct beat_fiber *pool_head;
+static atomic_int pool_count;
+static atomic_int mapped;        /* fibers that exist (the pool's high-water mark) */
+static struct sigaction old_segv;
+static pthread_once_t segv_once = PTHREAD_ONCE_INIT;
+
+static void fiber_main(void *arg);
+
+int beat_fiber_count(void)
+{
+	return atomic_load_explicit(&mapped, memory_order_relaxed);
+}
+
+size_t beat_fiber_stack_bytes(void)
+{
+	size_t s = beat_cfg.fiber_stack ? beat_cfg.fiber_stack : beat_cfg.stacksize;
+	if (s == 0)
+		s = 8u << 20;
+	if (s < 64 * 1024)
+		s = 64 * 1024;
+	long page = sysconf(_SC_PAGESIZE);
+	return (s + page - 1) & ~(size_t)(page - 1);
+}
+
+/* ------------------------------------------------------- overflow message */
+
+static void segv_handler(int sig, siginfo_t *si, void *uc)
+{
+	struct beat_thread *t = beat_tls_self;
+	struct beat_fiber *f = t ? t->fiber_cur : NULL;
+	char *a = si->si_addr;
+	if (f && a >= f->map - GUARD_BYTES && a < f->stack_lo) {
+		static const char msg[] = "beat: task stack overflow (raise OMP_STACKSIZE)\n";
+		ssize_t w = write(2, msg, sizeof msg - 1);
+		(void)w;
+		signal(SIGSEGV, SIG_DFL); /* the fault repeats and kills as usual */
+		return;
+	}
+	/* Not ours: the handler that was there before decides. */
+	if ((old_segv.sa_flags & SA_SIGINFO) && old_segv.sa_sigaction) {
+		old_segv.sa_sigaction(sig, si, uc);
+	} else if (old_segv.sa_handler == SIG_DFL || old_segv.sa_handler == SIG_IGN) {
+		sigaction(SIGSEGV, &old_segv, NULL);
+	} else {
+		old_segv.sa_handler(sig);
+	}
+}
+
+static void install_segv(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = segv_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+}
+
+/* A thread that runs fibers gets an alternate signal stack, unless the
+ * program gave it one already. */
+static void ensure_altstack(struct beat_thread *t)
+{
+	if (t->altstack_done)
+		return;
+	t->altstack_done = true;
+	stack_t cur;
+	if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE))
+		return;
+	void *p = mmap(NULL, ALTSTACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	stack_t ss = {.ss_sp = p, .ss_size = ALTSTACK_BYTES, .ss_flags = 0};
+	sigaltstack(&ss, NULL);
+}
+
+/* --------------------------------------------------------------- the pool */
+
+static struct beat_fiber *fiber_map(void)
+{
+	int max = beat_cfg.fiber_max;
+	if (atomic_fetch_add_explicit(&mapped, 1, memory_order_relaxed) >= max) {
+		atomic_fetch_sub_explicit(&mapped, 1, memory_order_relaxed);
+		return NULL;
+	}
+	size_t stack = beat_fiber_stack_bytes();
+	size_t total = stack + GUARD_BYTES;
+	char *map = mmap(NULL, total, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	struct beat_fiber *f = map == MAP_FAILED ? NULL : calloc(1, sizeof *f);
+	if (!f || mprotect(map, GUARD_BYTES, PROT_NONE) != 0) {
+		if (map != MAP_FAILED)
+			munmap(map, total);
+		free(f);
+		atomic_fetch_sub_explicit(&mapped, 1, memory_order_relaxed);
+		return NULL;
+	}
+	pthread_once(&segv_once, install_segv);
+	f->map = map;
+	f->map_size = total;
+	f->stack_lo = map + GUARD_BYTES;
+	f->stack_size = stack;
+	f->cont_item.flags = BEAT_TASK_CONT;
+	f->cont_item.cont = f;
+	beat_ctx_make(&f->ctx, f->stack_lo, f->stack_size, fiber_main, f);
+	return f;
+}
+
+struct beat_fiber *beat_fiber_get(struct beat_thread *t)
+{
+	struct beat_fiber *f = t->fiber_cache;
+	if (BEAT_LIKELY(f != NULL)) {
+		t->fiber_cache = f->next;
+		t->nfiber_cache--;
+		return f;
+	}
+	ensure_altstack(t);
+	if (atomic_load_explicit(&pool_count, memory_order_relaxed) > 0) {
+		beat_mutex_lock(&pool_lock);
+		f = pool_head;
+		if (f) {
+			pool_head = f->next;
+			atomic_fetch_sub_explicit(&pool_count, 1, memory_order_relaxed);
+		}
+		beat_mutex_unlock(&pool_lock);
+		if (f)
+			return f;
+	}
+	return fiber_map();
+}
+
+void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
+{
+	if (t->nfiber_cache < CACHE_MAX) {
+		f->next = t->fiber_cache;
+		t->fiber_cache = f;
+		t->nfiber_cache++;
+		return;
+	}
+	beat_mutex_lock(&pool_lock);
+	f->next = pool_head;
+	pool_head = f;
+	atomic_fetch_add_explicit(&pool_count, 1, memory_order_relaxed);
+	beat_mutex_unlock(&pool_lock);
+}
+
+/* A thread that leaves (a pool worker told to exit) gives its idle fibers
+ * to the shared pool. */
+void beat_fiber_thread_exit(struct beat_thread *t)
+{
+	while (t->fiber_cache) {
+		struct beat_fiber *f = t->fiber_cache;
+		t->fiber_cache = f->next;
+		t->nfiber_cache--;
+		beat_mutex_lock(&pool_lock);
+		f->next = pool_head;
+		pool_head = f;
+		atomic_fetch_add_explicit(&pool_count, 1, memory_order_relaxed);
+		beat_mutex_unlock(&pool_lock);
+	}
+}
+
+/* After fork() the child's other threads are gone: their cached fibers are
+ * lost (the mappings stay), the pool lock may have been held. */
+void beat_fiber_atfork_child(void)
+{
+	atomic_init(&pool_lock.state, 0);
+}
+
+/* ------------------------------------------------------------ fiber body */
+
+static void fiber_main(void *arg)
+{
+	struct beat_fiber *f = arg;
+	beat_ctx_first_arrival(&f->ctx);
+	beat_fiber_after_switch(beat_self_fresh());
+	for (;;) {
+		beat_task_execute(f->task);
+		f->task = NULL;
+		beat_fiber_finish(beat_self_fresh(), f);
+		/* Taken from the pool again: f->task is the next task. */
+		beat_fiber_after_switch(beat_self_fresh());
+	}
+}

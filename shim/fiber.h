@@ -1,0 +1,64 @@
+/* fiber.h: the fiber and context types shared by fiber_ctx.c (switching),
+ * fiber.c (stacks, pool, overflow message) and fiber_sched.c (running,
+ * parking and resuming tasks on fibers). Nothing outside those files looks
+ * inside a fiber. */
+#ifndef BEAT_FIBER_H
+#define BEAT_FIBER_H
+
+#include "rt.h"
+
+#if !defined(__x86_64__) || defined(BEAT_FIBER_UCONTEXT)
+#define BEAT_CTX_UCONTEXT 1
+#include <ucontext.h>
+#endif
+
+/* One execution context: a fiber's, or the one a help loop switched away
+ * from. Under the sanitizers it also carries what they need to follow the
+ * switch (stack bounds and fake stack for ASan, the fiber for TSan). */
+struct beat_ctx {
+	void *sp;
+#ifdef BEAT_CTX_UCONTEXT
+	ucontext_t uc;
+#endif
+	const void *stack_lo;
+	size_t stack_size;
+	void *asan_fake;
+	void *tsan;
+};
+
+/* Records the calling context (a thread's own stack or a fiber running a
+ * help loop) as one that can be switched away from and back to. */
+void beat_ctx_init_here(struct beat_ctx *c);
+/* Prepares a new context that will run entry(arg) on [lo, lo + size). */
+void beat_ctx_make(struct beat_ctx *c, void *lo, size_t size, void (*entry)(void *), void *arg);
+/* Saves the running context in from and runs to. */
+void beat_ctx_switch(struct beat_ctx *from, struct beat_ctx *to);
+/* The first thing a new context's entry calls. */
+void beat_ctx_first_arrival(struct beat_ctx *self);
+
+struct beat_fiber {
+	struct beat_ctx ctx;
+	struct beat_ctx *back;        /* context to go back to when this one parks or ends */
+	struct beat_task *task;       /* the task it runs */
+	struct beat_member *loop_m;   /* the seat whose help loop runs it */
+	bool (*wait_done)(void *);    /* parked: the condition it waits for */
+	void *wait_arg;
+	struct beat_fiber *next;      /* pool, cache or parked-list link */
+	char *map;                    /* the mapping: guard below, stack above */
+	size_t map_size;
+	char *stack_lo;               /* lowest usable byte (just above the guard) */
+	size_t stack_size;
+	bool untied;                  /* only untied tasks on its stack: may move between threads */
+	struct beat_task cont_item;   /* its continuation, as a deque item (spawn_first) */
+};
+
+/* fiber_sched.c: the bookkeeping every context does when it arrives after
+ * a switch; and where a fiber whose task has ended goes next. */
+void beat_fiber_after_switch(struct beat_thread *t);
+void beat_fiber_finish(struct beat_thread *t, struct beat_fiber *f) __attribute__((noinline));
+
+/* fiber.c */
+struct beat_fiber *beat_fiber_get(struct beat_thread *t);
+void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f);
+
+#endif

@@ -1,0 +1,230 @@
+/* fiber_sched.c: tasks on fibers. A help loop (any wait of the runtime, see
+ * beat_help_until) starts each task it takes on a fiber of its own. When
+ * that task must wait (taskwait, taskgroup end, a dependence, an undeferred
+ * child) its fiber parks: it switches back to the loop, which goes on with
+ * other work, and the loop resumes the fiber once its condition holds. A
+ * tied task's fiber is resumed only by its own thread; an untied one goes on
+ * a team-wide list and any member may resume it.
+ *
+ * Handing a fiber over (released after its task, or parked) is finished by
+ * the loop after the switch, never by the fiber itself: until the switch is
+ * done the fiber's stack is still in use. */
+#include "fiber.h"
+
+static inline bool fibers_on(void)
+{
+	return beat_cfg.fibers;
+}
+
+struct beat_thread *beat_self_fresh(void)
+{
+	/* Not inlined, and the thread pointer is read anew: after a switch the
+	 * code may run on another thread (an untied task resumed elsewhere). */
+	__asm__ __volatile__("" ::: "memory");
+	return beat_tls_self;
+}
+
+static void publish_parked(struct beat_thread *t, struct beat_fiber *f)
+{
+	if (f->untied) {
+		struct beat_team *team = f->loop_m->team;
+		beat_mutex_lock(&team->parked_lock);
+		f->next = team->parked_untied;
+		team->parked_untied = f;
+		atomic_fetch_add_explicit(&team->nparked_untied, 1, memory_order_seq_cst);
+		beat_mutex_unlock(&team->parked_lock);
+	} else {
+		f->next = t->parked;
+		t->parked = f;
+	}
+	/* Its condition may have become true while it was switching away:
+	 * the waker saw no parked fiber to resume, so look again ourselves
+	 * (the loop re-checks parked fibers before it sleeps). */
+}
+
+void beat_fiber_after_switch(struct beat_thread *t)
+{
+	struct beat_fiber *r = t->fiber_release;
+	if (r) {
+		t->fiber_release = NULL;
+		beat_fiber_put(t, r);
+	}
+	struct beat_fiber *p = t->fiber_parking;
+	if (p) {
+		t->fiber_parking = NULL;
+		publish_parked(t, p);
+	}
+	struct beat_fiber *c = t->cont_pending;
+	if (c) {
+		t->cont_pending = NULL;
+		beat_task_push_cont(c->loop_m, &c->cont_item);
+	}
+}
+
+/* Runs f (new, parked or a continuation) until control comes back to this
+ * loop (a fiber parks or ends), then tidies up. */
+static void enter(struct beat_thread *t, struct beat_fiber *f, struct beat_member *m)
+{
+	struct beat_ctx here;
+	beat_ctx_init_here(&here);
+	struct beat_fiber *prev_f = t->fiber_cur;
+	struct beat_task *prev_task = t->task;
+	f->back = &here;
+	f->loop_m = m;
+	t->fiber_cur = f;
+	beat_ctx_switch(&here, &f->ctx);
+	t = beat_self_fresh();
+	t->fiber_cur = prev_f;
+	t->task = prev_task;
+	t->m = m;
+	beat_fiber_after_switch(t);
+}
+
+void beat_fiber_finish(struct beat_thread *t, struct beat_fiber *f)
+{
+	t->fiber_release = f;
+	struct beat_member *m = f->loop_m;
+	/* Continuation stealing: if our creator's continuation is still on
+	 * our deque, nobody stole it; go straight back to it. */
+	if (beat_deque_size(&m->deque) > 0) {
+		struct beat_task *item = beat_deque_pop(&m->deque);
+		if (item && (item->flags & BEAT_TASK_CONT)) {
+			struct beat_fiber *g = item->cont;
+			g->back = f->back;
+			g->loop_m = m;
+			t->fiber_cur = g;
+			beat_ctx_switch(&f->ctx, &g->ctx);
+			return;
+		}
+		if (item)
+			beat_deque_push(&m->deque, item);
+	}
+	beat_ctx_switch(&f->ctx, f->back);
+}
+
+bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool forced)
+{
+	struct beat_fiber *f = t->fiber_cur;
+	if (!fibers_on() || !f || f->loop_m != t->m || (!forced && !f->untied))
+		return false;
+	struct beat_fiber *c = beat_fiber_get(t);
+	if (!c)
+		return false;
+	c->task = task;
+	c->untied = (task->flags & BEAT_TASK_UNTIED) != 0;
+	c->back = f->back;
+	c->loop_m = f->loop_m;
+	struct beat_task *self = t->task;
+	t->cont_pending = f; /* pushed for thieves once we are off this stack */
+	t->fiber_cur = c;
+	t->stats.cont_spawns++;
+	beat_ctx_switch(&f->ctx, &c->ctx);
+	/* Back here either straight from the child's end, or on a thief. */
+	t = beat_self_fresh();
+	t->task = self;
+	beat_fiber_after_switch(t);
+	return true;
+}
+
+void beat_fiber_resume_cont(struct beat_thread *t, struct beat_member *m, struct beat_task *item)
+{
+	struct beat_fiber *g = item->cont;
+	if (g->loop_m != m)
+		t->stats.cont_stolen++;
+	enter(t, g, m);
+}
+
+bool beat_fiber_run(struct beat_thread *t, struct beat_member *m, struct beat_task *task)
+{
+	if (!fibers_on())
+		return false;
+	struct beat_fiber *f = beat_fiber_get(t);
+	if (!f)
+		return false;
+	f->task = task;
+	f->untied = (task->flags & BEAT_TASK_UNTIED) != 0;
+	t->stats.fiber_runs++;
+	enter(t, f, m);
+	return true;
+}
+
+bool beat_fiber_can_park(struct beat_thread *t, struct beat_member *m)
+{
+	/* Only a fiber whose loop serves this very seat parks; a wait in
+	 * another seat (a parallel region nested in the task) is helped. */
+	struct beat_fiber *f = t->fiber_cur;
+	return f && f->loop_m == m;
+}
+
+void beat_fiber_pin_if_tied(struct beat_thread *t, struct beat_task *task)
+{
+	/* A tied task now on this fiber's stack keeps the whole fiber on its
+	 * thread from here on. */
+	if (!(task->flags & BEAT_TASK_UNTIED))
+		t->fiber_cur->untied = false;
+}
+
+bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(void *), void *arg)
+{
+	struct beat_fiber *f = t->fiber_cur;
+	if (!f || f->loop_m != m)
+		return false;
+	f->wait_done = done;
+	f->wait_arg = arg;
+	struct beat_task *task = t->task;
+	t->fiber_parking = f;
+	t->stats.parks++;
+	beat_ctx_switch(&f->ctx, f->back);
+	t = beat_self_fresh();
+	t->task = task;
+	return true;
+}
+
+static struct beat_fiber *take_ready(struct beat_fiber **pp, struct beat_member *m, bool any_seat)
+{
+	for (struct beat_fiber *f = *pp; f; pp = &f->next, f = *pp) {
+		if ((any_seat || f->loop_m == m) && f->wait_done(f->wait_arg)) {
+			*pp = f->next;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+bool beat_fiber_resume_ready(struct beat_thread *t, struct beat_member *m)
+{
+	struct beat_fiber *f = t->parked ? take_ready(&t->parked, m, false) : NULL;
+	if (!f) {
+		struct beat_team *team = m->team;
+		if (atomic_load_explicit(&team->nparked_untied, memory_order_acquire) == 0)
+			return false;
+		beat_mutex_lock(&team->parked_lock);
+		f = take_ready(&team->parked_untied, m, true);
+		if (f)
+			atomic_fetch_sub_explicit(&team->nparked_untied, 1, memory_order_relaxed);
+		beat_mutex_unlock(&team->parked_lock);
+		if (!f)
+			return false;
+		if (f->loop_m != m)
+			t->stats.migrations++;
+	}
+	t->stats.resumes++;
+	enter(t, f, m);
+	return true;
+}
+
+bool beat_fiber_any_ready(struct beat_thread *t, struct beat_member *m)
+{
+	for (struct beat_fiber *f = t->parked; f; f = f->next)
+		if (f->loop_m == m && f->wait_done(f->wait_arg))
+			return true;
+	struct beat_team *team = m->team;
+	if (atomic_load_explicit(&team->nparked_untied, memory_order_seq_cst) == 0)
+		return false;
+	bool ready = false;
+	beat_mutex_lock(&team->parked_lock);
+	for (struct beat_fiber *f = team->parked_untied; f && !ready; f = f->next)
+		ready = f->wait_done(f->wait_arg);
+	beat_mutex_unlock(&team->parked_lock);
+	return ready;
+}

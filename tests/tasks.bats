@@ -1,0 +1,427 @@
+#!/usr/bin/env bats
+# The task programs under every spawn policy (BEAT_STEAL=auto|child|
+# continuation) and thread count (1, 2, 8), each compared with libgomp's
+# output; the same with fibers off; and the fiber layer's own behaviour
+# (stack overflow message, the fiber bound, BEAT_STATS, bad values).
+
+load helpers
+
+setup() {
+    require_beat_lib
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both task_fib 1
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both task_fib 2
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both task_fib 8
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both task_fib 1
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both task_fib 2
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both task_fib 8
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both task_fib 1
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both task_fib 2
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both task_fib 8
+}
+
+@test "task_fib (fib, cutoff, from every thread, untied): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both task_fib 2
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both task_algos 1
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both task_algos 2
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both task_algos 8
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both task_algos 1
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both task_algos 2
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both task_algos 8
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both task_algos 1
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both task_algos 2
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both task_algos 8
+}
+
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both task_algos 2
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both task_depend 1
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both task_depend 2
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both task_depend 8
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both task_depend 1
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both task_depend 2
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both task_depend 8
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both task_depend 1
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both task_depend 2
+}
+
+@test "task_depend (dependences and detach): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both task_depend 8
+}
+
+@test "task_depend (dependences and detach): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both task_depend 2
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both taskgroup 1
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both taskgroup 2
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both taskgroup 8
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both taskgroup 1
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both taskgroup 2
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both taskgroup 8
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both taskgroup 1
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both taskgroup 2
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both taskgroup 8
+}
+
+@test "taskgroup (taskgroups and task reductions): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both taskgroup 2
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both taskloop 1
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both taskloop 2
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both taskloop 8
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both taskloop 1
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both taskloop 2
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both taskloop 8
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both taskloop 1
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both taskloop 2
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both taskloop 8
+}
+
+@test "taskloop (taskloop sums and reductions): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both taskloop 2
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both task_clauses 1
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both task_clauses 2
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both task_clauses 8
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both task_clauses 1
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both task_clauses 2
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both task_clauses 8
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both task_clauses 1
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both task_clauses 2
+}
+
+@test "task_clauses (task clauses): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both task_clauses 8
+}
+
+@test "task_clauses (task clauses): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both task_clauses 2
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both task_single 1
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both task_single 2
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both task_single 8
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both task_single 1
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both task_single 2
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both task_single 8
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both task_single 1
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both task_single 2
+}
+
+@test "task_single (producer/consumer tasks): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both task_single 8
+}
+
+@test "task_single (producer/consumer tasks): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both task_single 2
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=auto, 1 thread" {
+    BEAT_STEAL=auto run_both reduction 1
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=auto, 2 threads" {
+    BEAT_STEAL=auto run_both reduction 2
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=auto, 8 threads" {
+    BEAT_STEAL=auto run_both reduction 8
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=child, 1 thread" {
+    BEAT_STEAL=child run_both reduction 1
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=child, 2 threads" {
+    BEAT_STEAL=child run_both reduction 2
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=child, 8 threads" {
+    BEAT_STEAL=child run_both reduction 8
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=continuation, 1 thread" {
+    BEAT_STEAL=continuation run_both reduction 1
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=continuation, 2 threads" {
+    BEAT_STEAL=continuation run_both reduction 2
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_STEAL=continuation, 8 threads" {
+    BEAT_STEAL=continuation run_both reduction 8
+}
+
+@test "reduction (task reductions on parallel and for): BEAT_FIBERS=0, 2 threads" {
+    BEAT_FIBERS=0 run_both reduction 2
+}
+
+@test "cancel (cancellation): BEAT_STEAL=auto, 1 thread" {
+    OMP_CANCELLATION=true BEAT_STEAL=auto run_both cancel 1
+}
+
+@test "cancel (cancellation): BEAT_STEAL=auto, 2 threads" {
+    OMP_CANCELLATION=true BEAT_STEAL=auto run_both cancel 2
+}
+
+@test "cancel (cancellation): BEAT_STEAL=auto, 8 threads" {
+    OMP_CANCELLATION=true BEAT_STEAL=auto run_both cancel 8
+}
+
+@test "cancel (cancellation): BEAT_STEAL=child, 1 thread" {
+    OMP_CANCELLATION=true BEAT_STEAL=child run_both cancel 1
+}
+
+@test "cancel (cancellation): BEAT_STEAL=child, 2 threads" {
+    OMP_CANCELLATION=true BEAT_STEAL=child run_both cancel 2
+}
+
+@test "cancel (cancellation): BEAT_STEAL=child, 8 threads" {
+    OMP_CANCELLATION=true BEAT_STEAL=child run_both cancel 8
+}
+
+@test "cancel (cancellation): BEAT_STEAL=continuation, 1 thread" {
+    OMP_CANCELLATION=true BEAT_STEAL=continuation run_both cancel 1
+}
+
+@test "cancel (cancellation): BEAT_STEAL=continuation, 2 threads" {
+    OMP_CANCELLATION=true BEAT_STEAL=continuation run_both cancel 2
+}
+
+@test "cancel (cancellation): BEAT_STEAL=continuation, 8 threads" {
+    OMP_CANCELLATION=true BEAT_STEAL=continuation run_both cancel 8
+}
+
+@test "cancel (cancellation): BEAT_FIBERS=0, 2 threads" {
+    OMP_CANCELLATION=true BEAT_FIBERS=0 run_both cancel 2
+}
+
+@test "task_algos with at most 2 fibers (the rest run on the waiting stack), 8 threads" {
+    BEAT_FIBER_MAX=2 BEAT_STEAL=continuation run_both task_algos 8
+}
+
+@test "a task recursing 2 MiB deep runs on the default fiber stack" {
+    run_both task_deepstack 2
+}
+
+@test "a task overflowing a 256K fiber stack prints the overflow message and dies by SIGSEGV" {
+    BEAT_FIBER_STACK=256K run_beat_only task_deepstack 2
+    [ "$BEAT_RC" -eq 139 ] || { echo "exit status $BEAT_RC, expected 139 (SIGSEGV)"; cat "$BEAT_ERR"; false; }
+    grep -q "beat: task stack overflow (raise OMP_STACKSIZE)" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+}
+
+@test "OMP_STACKSIZE sizes fiber stacks when BEAT_FIBER_STACK is unset" {
+    OMP_STACKSIZE=256K run_beat_only task_deepstack 2
+    [ "$BEAT_RC" -eq 139 ] || { echo "exit status $BEAT_RC"; cat "$BEAT_ERR"; false; }
+    grep -q "task stack overflow" "$BEAT_ERR"
+}
+
+@test "BEAT_STATS=1 reports tasks, fibers and steals at exit" {
+    BEAT_STATS=1 run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: tasks deferred [1-9][0-9]*, run at once [0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: fibers: started [1-9][0-9]*, parked [0-9]*, resumed [0-9]*, migrated [0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: fiber pool: high-water [1-9][0-9]* fibers of 8192 KiB (limit 1024)$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+}
+
+@test "BEAT_STATS: parked and resumed fibers balance, and continuation spawns happen under BEAT_STEAL=continuation" {
+    BEAT_STATS=1 BEAT_STEAL=continuation run_beat_only task_algos 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    parked=$(sed -n 's/^beat: stats: fibers: started [0-9]*, parked \([0-9]*\), resumed \([0-9]*\).*/\1 \2/p' "$BEAT_ERR")
+    [ -n "$parked" ] && [ "${parked% *}" = "${parked#* }" ] || { cat "$BEAT_ERR"; false; }
+    grep -q "continuation spawns [1-9]" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+}
+
+@test "BEAT_STATS off prints nothing" {
+    run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ]
+    ! grep -q "beat: stats" "$BEAT_ERR"
+}
+
+@test "bad BEAT_STEAL warns and uses auto" {
+    BEAT_STEAL=sideways run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    grep -q "beat: warning: BEAT_STEAL='sideways' is not valid (expected auto, child or continuation); using the default (auto)" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+}
+
+@test "bad BEAT_FIBER_STACK, BEAT_FIBER_MAX and BEAT_FIBERS warn and use the defaults" {
+    BEAT_FIBER_STACK=huge BEAT_FIBER_MAX=0 BEAT_FIBERS=perhaps run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    grep -q "BEAT_FIBER_STACK='huge' is not valid" "$BEAT_ERR"
+    grep -q "BEAT_FIBER_MAX='0' is not valid" "$BEAT_ERR"
+    grep -q "BEAT_FIBERS='perhaps' is not valid" "$BEAT_ERR"
+}
