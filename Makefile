@@ -18,14 +18,14 @@ MAP  := $(BUILD)/libbeat.map
 UNSUP_C := $(BUILD)/gen/unsupported.c
 UNSUP_O := $(BUILD)/obj/gen/unsupported.o
 
-.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan sanitize bench
+.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan sanitize bench ucontext
 
 all: $(LIB)
 
 deps:
 	@scripts/setup-deps
 
-$(BUILD)/obj/%.o: %.c shim/rt.h $(wildcard gomp_compat/*.h) $(wildcard include/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard shim/*.h) $(wildcard gomp_compat/*.h) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(BEAT_CFLAGS) -c $< -o $@
 
@@ -53,6 +53,11 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan LIB=libbeat-tsan.so CFLAGS="-O1 -g -fsanitize=thread"
 
+# The portable fiber switch (ucontext), which other architectures use, built
+# on this one so that it is tested too.
+ucontext:
+	$(MAKE) BUILD=build-ucontext LIB=libbeat-ucontext.so CFLAGS="-O2 -g -DBEAT_FIBER_UCONTEXT"
+
 sanitize: asan tsan
 	scripts/sanitize
 
@@ -65,9 +70,10 @@ bats: $(LIB)
 conformance: $(LIB)
 	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
 
-check: deps $(LIB)
+check: deps $(LIB) ucontext
 	tests/unit/run
 	bats tests/
+	BEAT_LIB=$(CURDIR)/libbeat-ucontext.so bats -f 'task_(fib|algos|depend)' tests/tasks.bats
 	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
 
 stress: $(LIB)
@@ -87,4 +93,5 @@ install: $(LIB)
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/beat-run
 
 clean:
-	rm -rf build build-asan build-tsan libbeat.so libbeat-asan.so libbeat-tsan.so
+	rm -rf build build-asan build-tsan build-ucontext libbeat.so libbeat-asan.so libbeat-tsan.so \
+	       libbeat-ucontext.so

@@ -202,6 +202,8 @@ struct beat_task {
 	struct beat_taskgroup *counted_in; /* taskgroup whose count includes this task */
 	atomic_long children;             /* unfinished child tasks (taskwait) */
 	atomic_int refs;                  /* 1 while running + 1 per unfinished child */
+	atomic_long subtree;              /* 1 until it completes + 1 per child whose subtree is unfinished */
+	struct beat_task *counted_by;     /* whose subtree counts this one (NULL: the team's count) */
 	unsigned flags;
 	int priority;
 	struct beat_icv icv;
@@ -331,7 +333,7 @@ struct beat_team {
 	_Alignas(BEAT_CACHELINE) atomic_uint end_arrived;
 	atomic_uint end_gen;
 	/* explicit tasks */
-	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* unfinished explicit tasks */
+	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* explicit tasks made by implicit tasks whose subtree is unfinished */
 	beat_mutex_t inbox_lock;                       /* ready tasks pushed by non-members */
 	struct beat_task *inbox;
 	beat_mutex_t prio_lock;                        /* tasks with priority > 0: a max-heap */

@@ -7,7 +7,12 @@
  * Lifetime: a task is freed when it has finished and none of its children is
  * unfinished (`refs`); implicit tasks live in the team's seats and are never
  * freed here. Completion touches the team last: once team->task_count drops
- * to zero the end barrier may release and the team be freed. */
+ * to zero the end barrier may release and the team be freed.
+ *
+ * The team counts only the tasks its implicit tasks made; each explicit task
+ * counts its own unfinished subtree (`subtree`) and hands its completion up
+ * when the whole subtree is done. A task tree thus touches the shared team
+ * counter once, not once per task. */
 #include "rt.h"
 
 #include <stdlib.h>
@@ -38,6 +43,21 @@ static void try_release_barrier(struct beat_team *team)
 	beat_barrier_try_release(team); /* checks both the barrier and the end join */
 }
 
+/* Our task has completed: release one unit of subtree counts upwards.
+ * Returns true when a subtree rooted at a child of an implicit task is
+ * done (the team's count must drop). */
+static bool subtree_done(struct beat_task *task)
+{
+	for (;;) {
+		if (atomic_fetch_sub_explicit(&task->subtree, 1, memory_order_acq_rel) != 1)
+			return false;
+		struct beat_task *up = task->counted_by;
+		if (!up)
+			return true;
+		task = up;
+	}
+}
+
 static void task_complete(struct beat_task *task)
 {
 	struct beat_team *team = task->team;
@@ -55,10 +75,11 @@ static void task_complete(struct beat_task *task)
 		wake = true;
 	if (atomic_fetch_sub_explicit(&parent->children, 1, memory_order_seq_cst) == 1)
 		wake = true;
+	bool top_done = subtree_done(task);
 	beat_task_unref(task);
 	if (wake)
 		beat_team_wake(team);
-	if (atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst) == 1)
+	if (top_done && atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst) == 1)
 		try_release_barrier(team);
 }
 
@@ -242,6 +263,7 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	task->icv = parent->icv;
 	task->taskgroup = parent->taskgroup;
 	atomic_init(&task->refs, 1);
+	atomic_init(&task->subtree, 1);
 	atomic_init(&task->children, 0);
 	if (!(parent->flags & BEAT_TASK_IMPLICIT))
 		atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
@@ -267,7 +289,18 @@ bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flag
 	if (tg)
 		atomic_fetch_add_explicit(&tg->count, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&parent->children, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&team->task_count, 1, memory_order_relaxed);
+	/* An included (undeferred, unprepared) task is transparent here: its
+	 * children count in the nearest real task above it. */
+	struct beat_task *acct = parent;
+	while (acct->flags & BEAT_TASK_UNDEFERRED)
+		acct = acct->parent;
+	if (acct->flags & BEAT_TASK_IMPLICIT) {
+		task->counted_by = NULL;
+		atomic_fetch_add_explicit(&team->task_count, 1, memory_order_relaxed);
+	} else {
+		task->counted_by = acct;
+		atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
+	}
 	if (depend)
 		return beat_depend_register(parent, task, depend, undeferred);
 	return true;

@@ -26,6 +26,10 @@ int main (void)
             a = ack;
             if (a != r) sched_yield ();   /* the machine may have fewer free CPUs than spinners */
           } while (a != r);
+          /* Acquire side of the ack handshake: without a flush after the read
+             that saw the ack, the next round's data writes are unordered with
+             the consumer's reads of this round (a race in the OpenMP model). */
+#pragma omp flush
         } else {
           int f;
           do {
