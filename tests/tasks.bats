@@ -374,7 +374,7 @@ setup() {
     BEAT_FIBER_MAX=2 BEAT_STEAL=continuation run_both task_algos 8
 }
 
-@test "a task recursing 2 MiB deep runs on the default fiber stack" {
+@test "a task recursing 1 MiB deep runs on the default fiber stack" {
     run_both task_deepstack 2
 }
 

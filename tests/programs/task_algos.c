@@ -261,8 +261,8 @@ int main (void)
     long r = -1;
 #pragma omp parallel
 #pragma omp single
-    r = chain (3000);
-    CHECK (r == 3000, "chain %ld", r);
+    r = chain (1500);
+    CHECK (r == 1500, "chain %ld", r);
   }
   report ("deep chain of waiting tasks");
   return finish ();

@@ -1,4 +1,4 @@
-/* A task that recurses with large stack frames (about 2 MiB in all): fine on
+/* A task that recurses with large stack frames (about 1 MiB in all): fine on
  * an 8 MiB stack; with a small fiber stack (BEAT_FIBER_STACK=256K) beat must
  * report "task stack overflow" instead of a bare segfault. */
 #include <omp.h>
@@ -23,7 +23,7 @@ int main (void)
 #pragma omp single
   {
 #pragma omp task shared(r)
-    r = deep (1000, NULL);
+    r = deep (500, NULL);
 #pragma omp taskwait
   }
   CHECK (r >= 0, "deep recursion in a task returned %ld", r);
