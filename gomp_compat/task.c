@@ -5,6 +5,7 @@
  * depend goes through shim/depend.c; detach hands the task itself out as
  * the event handle, and omp_fulfill_event completes it. */
 #include "rt.h"
+#include "taskclass.h"
 
 #include <alloca.h>
 #include <stdint.h>
@@ -45,18 +46,25 @@ static unsigned task_flags(struct beat_thread *t, unsigned gomp_flags)
 
 /* The plain undeferred case (no dependences, no detach) runs on the
  * caller's stack with a lightweight task record. */
-static void run_plain_undeferred(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
-				 long arg_size, long arg_align, unsigned bflags)
+static unsigned run_plain_undeferred(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
+				     long arg_size, long arg_align, unsigned bflags)
 {
-	if (!cpyfn) {
-		beat_task_run_undeferred(fn, data, bflags);
-		return;
-	}
+	if (!cpyfn)
+		return beat_task_run_undeferred(fn, data, bflags);
 	size_t align = arg_align > 0 ? (size_t)arg_align : 1;
 	char *raw = alloca(arg_size + align - 1);
 	char *buf = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
 	cpyfn(buf, data);
-	beat_task_run_undeferred(fn, buf, bflags);
+	return beat_task_run_undeferred(fn, buf, bflags);
+}
+
+/* Holding a tiny task back would starve someone: a member is idle and our
+ * deque has nothing for it to steal. */
+static bool starving(struct beat_thread *t)
+{
+	struct beat_member *m = t->m;
+	return atomic_load_explicit(&m->team->hungry, memory_order_relaxed) > 0 &&
+	       beat_task_backlog(m) == 0;
 }
 
 BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
@@ -74,15 +82,49 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 	if (!(flags & FLAG_DETACH))
 		detach = NULL;
 	bool undeferred = run_now(t, if_clause, flags);
+	bool plain = !detach && !depend;
 	/* A team of one thread has nobody to share a task with: a plain task
 	 * runs at once (libgomp and libomp do the same), which makes a fine-
 	 * grained task tree cost little more than the serial program. */
-	if (!undeferred && !detach && !depend && t->m->team->nthreads == 1)
+	if (!undeferred && plain && t->m->team->nthreads == 1)
 		undeferred = true;
+	t->task->nchildren++;
+	/* Classification: what tasks of this kind cost decides whether this
+	 * one is worth a spawn (taskclass.h). */
+	struct beat_fp_table *tab = NULL;
+	uint64_t key = 0;
+	bool sample = false;
+	uint8_t cls = BEAT_CLASS_COLD;
+	if (plain && beat_cfg.classify) {
+		tab = t->fp ? t->fp : beat_fp_table_new(t);
+		key = beat_fp_key(fn, __builtin_return_address(0), arg_size,
+				  flags & (FLAG_UNTIED | FLAG_FINAL | FLAG_MERGEABLE | FLAG_PRIORITY),
+				  t->task->depth + 1u);
+		unsigned slot = beat_fp_lookup(tab, key, &sample);
+		cls = tab->cls[slot];
+		if (!undeferred && cls == BEAT_CLASS_TINY) {
+			if (starving(t)) {
+				tab->st.kept_for_thieves++;
+			} else {
+				undeferred = true;
+				tab->st.inlined++;
+			}
+		}
+	}
 	if (undeferred)
 		BEAT_STAT(t, tasks_immediate);
 	if (undeferred && !detach && (!depend || in_final)) {
-		run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
+		if (BEAT_LIKELY(!sample)) {
+			run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
+			return;
+		}
+		/* Inlined tasks are timed too, so that the prediction keeps
+		 * learning once it has started to inline. */
+		uint64_t c0 = beat_cycles();
+		unsigned kids = run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
+		uint64_t c1 = beat_cycles();
+		if (beat_self_fresh() == t)
+			beat_fp_record(t, key, c1 - c0, kids);
 		return;
 	}
 	void *arg;
@@ -101,6 +143,9 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 		memcpy(arg, data, arg_size);
 	if (detach)
 		bflags |= BEAT_TASK_DETACHED;
+	task->fp_key = key;
+	task->fp_sample = sample;
+	task->pclass = cls;
 	bool ready = beat_task_prepare(task, fn, bflags, prio, depend, undeferred);
 	if (undeferred)
 		beat_task_run_inline(task, !if_clause);

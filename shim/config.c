@@ -22,7 +22,7 @@ struct beat_config beat_cfg;
 enum kind {
 	K_NTHREADS, K_SCHEDULE, K_BOOL, K_LEVELS, K_LIMIT, K_BIND, K_PLACES,
 	K_STACK, K_WAIT, K_SPIN, K_DISPLAY, K_PRIO, K_DEVICE, K_STRING,
-	K_OFFLOAD, K_POSINT, K_IGNORED, K_STEAL,
+	K_OFFLOAD, K_POSINT, K_IGNORED, K_STEAL, K_FLOAT, K_ONE_EURO,
 };
 
 struct env_entry {
@@ -65,7 +65,11 @@ static const struct env_entry table[] = {
 	{"BEAT_FIBER_STACK", K_STACK, "OMP_STACKSIZE, else 8M", "stack size of each fiber (a task runs on one): number with optional B|K|M|G suffix"},
 	{"BEAT_FIBER_MAX", K_POSINT, "1024", "most fibers that may exist; beyond it tasks run on the waiting thread's stack"},
 	{"BEAT_STEAL", K_STEAL, "auto", "spawn policy: auto (continuation stealing for untied creators), child, or continuation"},
-	{"BEAT_STATS", K_BOOL, "false", "print task, fiber and stealing counters to stderr at exit"},
+	{"BEAT_STATS", K_BOOL, "false", "print task, fiber, stealing and prediction counters to stderr at exit"},
+	{"BEAT_CLASSIFY", K_BOOL, "true", "fingerprint tasks, learn their cost and run predicted-tiny ones inline (false: every deferred task is spawned)"},
+	{"BEAT_PREDICT", K_BOOL, "true", "smooth measured costs with the One Euro filter (false: the last sample is the prediction)"},
+	{"BEAT_INLINE", K_FLOAT, "4", "a task is tiny (run inline) when its predicted cost is below this many spawn costs; 0 never inlines"},
+	{"BEAT_ONE_EURO", K_ONE_EURO, "0.05,0.0005,1", "One Euro filter parameters mincutoff,beta,dcutoff (per sample)"},
 };
 
 static const char *env_of(const char *name)
@@ -297,6 +301,10 @@ static void parse_entry(const struct env_entry *e, const char *v)
 			beat_cfg.fibers = b;
 		else if (strcmp(e->name, "BEAT_STATS") == 0)
 			beat_cfg.stats = b;
+		else if (strcmp(e->name, "BEAT_CLASSIFY") == 0)
+			beat_cfg.classify = b;
+		else if (strcmp(e->name, "BEAT_PREDICT") == 0)
+			beat_cfg.predict = b;
 		else if (strcmp(e->name, "OMP_NESTED") == 0 && !env_of("OMP_MAX_ACTIVE_LEVELS"))
 			beat_cfg.initial.max_active_levels = b ? 255 : 1;
 		break;
@@ -388,6 +396,42 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		else
 			beat_cfg.teams_thread_limit = (int)x;
 		break;
+	case K_FLOAT: {
+		char *end;
+		errno = 0;
+		double d = strtod(skip_space(v), &end);
+		if (errno || end == skip_space(v) || *skip_space(end) != '\0' || !(d >= 0) || d > 1e6) {
+			bad_value(e->name, v, "expected a number from 0 to 1000000");
+			break;
+		}
+		beat_cfg.inline_factor = (float)d;
+		break;
+	}
+	case K_ONE_EURO: {
+		double x[3];
+		const char *q = skip_space(v);
+		int i;
+		for (i = 0; i < 3; i++) {
+			char *end;
+			errno = 0;
+			x[i] = strtod(q, &end);
+			if (errno || end == q)
+				break;
+			q = skip_space(end);
+			if (i < 2) {
+				if (*q != ',')
+					break;
+				q = skip_space(q + 1);
+			}
+		}
+		if (i < 3 || *q != '\0' || !(x[0] > 0) || !(x[1] >= 0) || !(x[2] > 0)) {
+			bad_value(e->name, v, "expected mincutoff,beta,dcutoff with mincutoff and dcutoff above 0 and beta at least 0");
+			break;
+		}
+		beat_cfg.one_euro = (struct beat_one_euro_params){(float)x[0], (float)x[1], (float)x[2]};
+		beat_cfg.one_euro_set = true;
+		break;
+	}
 	case K_STEAL:
 		if (strcasecmp(skip_space(v), "auto") == 0)
 			beat_cfg.steal = BEAT_STEAL_AUTO;
@@ -446,6 +490,14 @@ static void config_init_once(void)
 	beat_cfg.fibers = true;
 	beat_cfg.fiber_max = 1024;
 	beat_cfg.steal = BEAT_STEAL_AUTO;
+	beat_cfg.classify = true;
+	beat_cfg.predict = true;
+	beat_cfg.inline_factor = 4.0f;
+	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
+	beat_cfg.classify = true;
+	beat_cfg.predict = true;
+	beat_cfg.inline_factor = 4.0f;
+	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
 	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format,
 		 "level %%L thread %%i affinity %%A");
 
@@ -547,6 +599,11 @@ void beat_config_display(bool verbose)
 		fprintf(f, "  BEAT_FIBER_MAX = '%d'\n", beat_cfg.fiber_max);
 		fprintf(f, "  BEAT_STEAL = '%s'\n", steal[beat_cfg.steal]);
 		fprintf(f, "  BEAT_STATS = '%s'\n", beat_cfg.stats ? "TRUE" : "FALSE");
+		fprintf(f, "  BEAT_CLASSIFY = '%s'\n", beat_cfg.classify ? "TRUE" : "FALSE");
+		fprintf(f, "  BEAT_PREDICT = '%s'\n", beat_cfg.predict ? "TRUE" : "FALSE");
+		fprintf(f, "  BEAT_INLINE = '%g'\n", beat_cfg.inline_factor);
+		fprintf(f, "  BEAT_ONE_EURO = '%g,%g,%g'\n", beat_cfg.one_euro.mincutoff, beat_cfg.one_euro.beta,
+			beat_cfg.one_euro.dcutoff);
 	}
 	fputs("OPENMP DISPLAY ENVIRONMENT END\n", f);
 }

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "predict.h"
+
 #define BEAT_EXPORT __attribute__((visibility("default")))
 #define BEAT_CACHELINE 64
 #define BEAT_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -115,6 +117,11 @@ struct beat_config {
 	int fiber_max;                           /* BEAT_FIBER_MAX */
 	int steal;                               /* BEAT_STEAL: enum beat_steal */
 	bool stats;                              /* BEAT_STATS */
+	bool classify;                           /* BEAT_CLASSIFY: fingerprints, classes, inlining */
+	bool predict;                            /* BEAT_PREDICT: One Euro filter (off: last sample) */
+	float inline_factor;                     /* BEAT_INLINE: tiny = below this many spawn costs */
+	struct beat_one_euro_params one_euro;    /* BEAT_ONE_EURO */
+	bool one_euro_set;
 };
 
 /* BEAT_STEAL: what a task's creator does with a new deferred task. */
@@ -180,10 +187,12 @@ enum {
 	BEAT_TASK_POOLED = 1 << 4,   /* its block came from a thread's free list */
 	BEAT_TASK_DETACHED = 1 << 5, /* has a detach event: completion may come from anywhere */
 	BEAT_TASK_CONT = 1 << 6,     /* not a task: a suspended creator's continuation (cont) */
+	BEAT_TASK_ONSTACK = 1 << 7,  /* an included task's record on its runner's stack */
 };
 
 struct beat_team;
 struct beat_member;
+struct beat_thread;
 
 struct beat_taskgroup {
 	struct beat_taskgroup *prev;
@@ -213,13 +222,23 @@ struct beat_task {
 	atomic_int finished;
 	struct beat_task *next;       /* team inbox link */
 	struct beat_fiber *cont;      /* a continuation item: the suspended creator's fiber */
+	struct beat_task *promoted;   /* ONSTACK: its heap copy, once it made a deferred child */
+	uint64_t fp_key;              /* fingerprint (taskclass.h) */
+	uint32_t nchildren;           /* children it has made */
+	uint16_t depth;               /* nesting depth (implicit tasks: 0) */
+	uint8_t fp_sample;            /* time this task's body */
+	uint8_t pclass;               /* predicted class when it was spawned */
 };
 
 /* Creates a deferred task running fn(data) (data already copied into the
  * task's own block by the caller via beat_task_alloc). */
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out);
-/* Runs fn(data) now as an undeferred child task of the current task. */
-void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags);
+/* Runs fn(data) now as an included child task of the current task, with a
+ * record on this stack; returns how many children it made. */
+unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags);
+/* The current task as a parent of a deferred child: an included task's
+ * stack record moves to the heap first. */
+struct beat_task *beat_task_parent_for_child(struct beat_thread *t);
 void beat_taskwait(void);
 void beat_taskyield(void);
 void beat_taskgroup_start(void);
@@ -342,6 +361,7 @@ struct beat_team {
 	struct beat_task **prio_heap;
 	_Alignas(BEAT_CACHELINE) atomic_uint wake_seq; /* futex for sleeping members */
 	atomic_int sleepers;
+	atomic_int hungry;       /* members in a wait that found no work (read by the inline decision) */
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
 	atomic_int cancelled;    /* parallel region cancelled */
 	atomic_int ws_cancelled; /* current loop/sections cancelled (cleared by the next barrier) */
@@ -408,6 +428,7 @@ struct beat_thread {
 	bool altstack_done;
 	struct beat_stats stats;
 	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
+	struct beat_fp_table *fp;         /* what its tasks cost (taskclass.c) */
 };
 
 /* Initial-exec TLS: libbeat.so is loaded at start (LD_PRELOAD), so its TLS

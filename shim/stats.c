@@ -1,8 +1,11 @@
 /* stats.c: BEAT_STATS=1 prints, at exit, what the runtime did: tasks
  * queued and run at once, fibers started, parked, resumed and migrated,
- * steals, continuation spawns, and the fiber pool's high-water mark. Each
+ * steals, continuation spawns, the fiber pool's high-water mark, and what
+ * classification did (tasks by class, inlined by prediction, placed, the
+ * prediction's mean absolute percentage error). Each
  * thread counts in its own record; the report sums the records. */
 #include "rt.h"
+#include "taskclass.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 static void stats_report(void)
 {
 	struct beat_stats sum = {0};
+	struct beat_fp_stats fp = {0};
 	int threads = 0;
 	for (struct beat_thread *t = beat_all_threads(); t; t = t->all_next) {
 		threads++;
@@ -24,6 +28,17 @@ static void stats_report(void)
 		sum.steals += LOAD(t->stats.steals);
 		sum.cont_spawns += LOAD(t->stats.cont_spawns);
 		sum.cont_stolen += LOAD(t->stats.cont_stolen);
+		struct beat_fp_table *tab = t->fp;
+		if (tab) {
+			for (int c = 0; c < BEAT_NCLASS; c++)
+				fp.by_class[c] += tab->st.by_class[c];
+			fp.inlined += tab->st.inlined;
+			fp.kept_for_thieves += tab->st.kept_for_thieves;
+			fp.placed += tab->st.placed;
+			fp.samples += tab->st.samples;
+			fp.ape_n += tab->st.ape_n;
+			fp.ape_sum += tab->st.ape_sum;
+		}
 	}
 	fprintf(stderr,
 		"beat: stats: threads %d\n"
@@ -34,6 +49,18 @@ static void stats_report(void)
 		threads, sum.tasks_deferred, sum.tasks_immediate, sum.fiber_runs, sum.parks,
 		sum.resumes, sum.migrations, beat_fiber_count(), beat_fiber_stack_bytes() / 1024,
 		beat_cfg.fiber_max, sum.steals, sum.cont_spawns, sum.cont_stolen);
+	if (!beat_cfg.classify) {
+		fputs("beat: stats: classification off (BEAT_CLASSIFY=false)\n", stderr);
+		return;
+	}
+	fprintf(stderr,
+		"beat: stats: classes: tiny %lu, small %lu, medium %lu, large %lu, cold %lu\n"
+		"beat: stats: inlined by prediction %lu, kept for idle members %lu, placed in the mailbox %lu\n"
+		"beat: stats: prediction: %lu samples, error (MAPE) %.1f%% over %lu; spawn cost %.0f cycles\n",
+		fp.by_class[BEAT_CLASS_TINY], fp.by_class[BEAT_CLASS_SMALL], fp.by_class[BEAT_CLASS_MEDIUM],
+		fp.by_class[BEAT_CLASS_LARGE], fp.by_class[BEAT_CLASS_COLD], fp.inlined, fp.kept_for_thieves,
+		fp.placed, fp.samples, fp.ape_n ? 100.0 * fp.ape_sum / (double)fp.ape_n : 0.0, fp.ape_n,
+		beat_spawn_cycles);
 }
 
 void beat_stats_register(void)

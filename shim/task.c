@@ -14,6 +14,7 @@
  * when the whole subtree is done. A task tree thus touches the shared team
  * counter once, not once per task. */
 #include "rt.h"
+#include "taskclass.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,18 @@ void beat_task_execute(struct beat_task *task)
 	struct beat_thread *t = beat_self();
 	struct beat_task *prev = t->task;
 	t->task = task;
-	if (!beat_task_cancelled(task))
-		task->fn(task->data);
+	if (!beat_task_cancelled(task)) {
+		if (BEAT_UNLIKELY(task->fp_sample)) {
+			uint64_t c0 = beat_cycles();
+			task->fn(task->data);
+			uint64_t c1 = beat_cycles();
+			/* Only a body that stayed on one thread gives a clean sample. */
+			if (beat_self_fresh() == t)
+				beat_fp_record(t, task->fp_key, c1 - c0, task->nchildren);
+		} else {
+			task->fn(task->data);
+		}
+	}
 	/* On a fiber an untied task may have moved to another thread. */
 	t = beat_self_fresh();
 	t->task = prev;
@@ -203,7 +214,13 @@ static struct beat_task *steal_any(struct beat_member *m)
  * nor touches another thread's memory. */
 #define TASK_BLOCK 512
 #define TASK_BLOCK_ALIGN 64
+/* Under AddressSanitizer blocks go back to malloc, so that a task used
+ * after its release is reported instead of hidden by reuse. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FREE_LIST_MAX 0
+#else
 #define FREE_LIST_MAX 1024
+#endif
 
 static void *block_get(struct beat_thread *t)
 {
@@ -257,6 +274,7 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	struct beat_task *parent = t->task;
 	task->fn = fn;
 	task->parent = parent;
+	task->depth = (uint16_t)(parent->depth + 1);
 	task->team = t->m->team;
 	task->flags = (flags & ~(BEAT_TASK_IMPLICIT | BEAT_TASK_POOLED)) | (task->flags & BEAT_TASK_POOLED);
 	task->priority = priority;
@@ -282,7 +300,7 @@ bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flag
 {
 	struct beat_thread *t = beat_self();
 	struct beat_team *team = t->m->team;
-	struct beat_task *parent = t->task;
+	struct beat_task *parent = beat_task_parent_for_child(t);
 	task_link(t, task, fn, flags, priority);
 	struct beat_taskgroup *tg = task->taskgroup;
 	task->counted_in = tg;
@@ -313,6 +331,17 @@ void beat_task_enqueue(struct beat_task *task)
 	struct beat_team *team = task->team;
 	if (task->priority > 0) {
 		prio_push(team, task);
+	} else if (m->team == team && task->pclass == BEAT_CLASS_LARGE &&
+		   atomic_load_explicit(&team->hungry, memory_order_relaxed) > 0) {
+		/* Placement: a task predicted large goes to the team mailbox,
+		 * where an idle member looks first, instead of waiting to be
+		 * stolen from the bottom of our deque. */
+		beat_mutex_lock(&team->inbox_lock);
+		task->next = team->inbox;
+		team->inbox = task;
+		beat_mutex_unlock(&team->inbox_lock);
+		if (t->fp)
+			t->fp->st.placed++;
 	} else if (m->team == team) {
 		beat_deque_push(&m->deque, task);
 	} else {
@@ -371,18 +400,80 @@ void beat_task_run_inline(struct beat_task *task, bool wait_completion)
 	beat_task_unref(task);
 }
 
-void beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
+struct beat_task *beat_task_parent_for_child(struct beat_thread *t)
+{
+	struct beat_task *cur = t->task;
+	if (BEAT_LIKELY(!(cur->flags & BEAT_TASK_ONSTACK)))
+		return cur;
+	if (cur->promoted)
+		return t->task = cur->promoted;
+	/* The included task makes a deferred child, which may outlive this
+	 * stack frame: its record moves to the heap, and the child points
+	 * there. */
+	void *unused;
+	struct beat_task *h = beat_task_alloc(0, 16, &unused);
+	unsigned pooled = h->flags & BEAT_TASK_POOLED;
+	memcpy(h, cur, sizeof *h);
+	h->flags = (cur->flags & ~(BEAT_TASK_ONSTACK | BEAT_TASK_POOLED)) | pooled;
+	/* Its parent becomes the nearest record that outlives stack frames,
+	 * and it holds a reference on it like any task: the descendants it
+	 * may leave behind count in that ancestor. */
+	struct beat_task *up = cur->parent;
+	while (up->flags & BEAT_TASK_ONSTACK)
+		up = up->promoted ? up->promoted : up->parent;
+	h->parent = up;
+	if (!(up->flags & BEAT_TASK_IMPLICIT))
+		atomic_fetch_add_explicit(&up->refs, 1, memory_order_relaxed);
+	cur->promoted = h;
+	t->task = h;
+	return h;
+}
+
+unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
 {
 	struct beat_thread *t = beat_self();
-	void *unused;
-	struct beat_task *task = beat_task_alloc(0, 16, &unused);
-	task_link(t, task, fn, flags | BEAT_TASK_UNDEFERRED, 0);
-	task->data = data;
-	struct beat_task *prev = t->task;
-	t->task = task;
+	struct beat_task *parent = t->task;
+	struct beat_task rec;
+	rec.fn = fn;
+	rec.data = data;
+	rec.parent = parent;
+	rec.team = t->m->team;
+	rec.taskgroup = parent->taskgroup;
+	rec.counted_in = NULL;
+	atomic_init(&rec.children, 0);
+	atomic_init(&rec.refs, 1);
+	atomic_init(&rec.subtree, 1);
+	rec.counted_by = NULL;
+	rec.flags = (flags & ~(BEAT_TASK_IMPLICIT | BEAT_TASK_POOLED)) | BEAT_TASK_UNDEFERRED |
+		    BEAT_TASK_ONSTACK;
+	rec.priority = 0;
+	rec.icv = parent->icv;
+	rec.dep = NULL;
+	rec.deps = NULL;
+	atomic_init(&rec.detach_pending, 0);
+	atomic_init(&rec.finished, 0);
+	rec.next = NULL;
+	rec.cont = NULL;
+	rec.promoted = NULL;
+	rec.fp_key = 0;
+	rec.nchildren = 0;
+	rec.depth = (uint16_t)(parent->depth + 1);
+	rec.fp_sample = 0;
+	rec.pclass = 0;
+	t->task = &rec;
 	fn(data);
-	t->task = prev;
-	beat_task_unref(task);
+	t = beat_self_fresh();
+	t->task = parent;
+	struct beat_task *h = rec.promoted;
+	if (BEAT_LIKELY(h == NULL))
+		return rec.nchildren;
+	/* Its children's dependences are settled (none can be added now);
+	 * the heap record lives on while any child does. */
+	if (h->deps)
+		beat_depend_table_free(h);
+	unsigned n = h->nchildren;
+	beat_task_unref(h);
+	return n;
 }
 
 bool beat_task_run_one(struct beat_member *m)
@@ -479,10 +570,20 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 	unsigned long limit = beat_spin_limit();
 	unsigned long idle = 0;
 	bool slept = false;
+	bool hungry = false;
 	while (!done(arg)) {
 		if (beat_fiber_resume_ready(t, m) || beat_task_run_one(m)) {
 			idle = 0;
+			if (hungry) {
+				hungry = false;
+				atomic_fetch_sub_explicit(&team->hungry, 1, memory_order_relaxed);
+			}
 			continue;
+		}
+		if (!hungry) {
+			/* Tell creators that tiny tasks would be welcome here. */
+			hungry = true;
+			atomic_fetch_add_explicit(&team->hungry, 1, memory_order_relaxed);
 		}
 		if (idle < limit) {
 			beat_spin_pause(idle++);
@@ -496,6 +597,8 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
 		idle = limit / 2;
 	}
+	if (hungry)
+		atomic_fetch_sub_explicit(&team->hungry, 1, memory_order_relaxed);
 	beat_spin_outcome(slept);
 }
 
