@@ -24,7 +24,7 @@ void beat_classify_batch(const float *pred, const uint8_t *trusted, uint8_t *cls
 			 const float bounds[3])
 {
 	const v16f b0 = (v16f){0} + bounds[0], b1 = (v16f){0} + bounds[1], b2 = (v16f){0} + bounds[2];
-	const v16i cold = (v16i){0} + BEAT_CLASS_COLD;
+	const v16u8 cold = (v16u8){0} + BEAT_CLASS_COLD, zero = {0};
 	int i = 0;
 	for (; i + 16 <= n; i += 16) {
 		v16f x;
@@ -33,9 +33,9 @@ void beat_classify_batch(const float *pred, const uint8_t *trusted, uint8_t *cls
 		__builtin_memcpy(&tr, trusted + i, sizeof tr);
 		/* A true comparison is -1 in each lane: subtracting counts it. */
 		v16i c = -((x >= b0) + (x >= b1) + (x >= b2));
-		v16i t = __builtin_convertvector(tr, v16i) != 0;
-		v16i r = (c & t) | (cold & ~t);
-		v16u8 out = __builtin_convertvector(r, v16u8);
+		v16u8 c8 = __builtin_convertvector(c, v16u8);
+		v16u8 t = (v16u8)(tr != zero);
+		v16u8 out = (c8 & t) | (cold & ~t);
 		__builtin_memcpy(cls + i, &out, sizeof out);
 	}
 	for (; i < n; i++)

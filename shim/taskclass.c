@@ -12,21 +12,22 @@ float beat_fp_bounds[3];
 float beat_spawn_cycles;
 static pthread_once_t calibrate_once = PTHREAD_ONCE_INIT;
 
-/* The shared table: per slot, the key's top 40 bits and the predicted cost's
- * top 24 bits (sign, exponent, 15 bits of mantissa) in one word, so a
- * reader never sees half of one entry and half of another. */
+/* The shared table: per slot, the key's low 40 bits (the top 8 are the
+ * slot) and the predicted cost's top 24 bits (sign, exponent, 15 bits of
+ * mantissa) in one word, so a reader never sees half of one entry and half
+ * of another. */
 static _Atomic uint64_t published[BEAT_FP_SLOTS];
 
 static uint64_t pack(uint64_t key, float pred)
 {
 	uint32_t bits;
 	memcpy(&bits, &pred, sizeof bits);
-	return (key >> 24 << 24) | (bits >> 8);
+	return (key << 24) | (bits >> 8);
 }
 
 static bool unpack(uint64_t word, uint64_t key, float *pred)
 {
-	if (word == 0 || (word >> 24) != (key >> 24))
+	if (word == 0 || (word >> 24) != (key & 0xffffffffffull))
 		return false;
 	uint32_t bits = (uint32_t)(word & 0xffffff) << 8;
 	memcpy(pred, &bits, sizeof *pred);

@@ -1,4 +1,4 @@
-/* fib.c measures fine-grained task creation, taskwait and stealing: fib(n) with both recursive calls as tasks and no cutoff. */
+/* fib.c measures fine-grained task creation, taskwait and stealing: fib(n) with both recursive calls as tasks and no cutoff. It also times the same recursion without tasks (fib_serial: the floor an unmodified binary could reach) and reports the cost per task construct (fib_per_task: time over the number of GOMP_task calls, unit us). */
 #include "bench.h"
 
 static long fib_task(int n)
@@ -12,6 +12,15 @@ static long fib_task(int n)
 	y = fib_task(n - 2);
 #pragma omp taskwait
 	return x + y;
+}
+
+/* The same recursion, no tasks; noinline and volatile keep GCC from
+   turning it into a loop. */
+static __attribute__((noinline)) long fib_serial(volatile int n)
+{
+	if (n < 2)
+		return n;
+	return fib_serial(n - 1) + fib_serial(n - 2);
 }
 
 static long fib_iterative(int n)
@@ -40,5 +49,12 @@ int main(int argc, char **argv)
 	if (r != expect)
 		fprintf(stderr, "fib(%d) = %ld, expected %ld\n", n, r, expect);
 	bench_result("fib", "s", t, r == expect);
+	/* GOMP_task calls: two per inner node, fib(n+1) - 1 inner nodes. */
+	double tasks = 2.0 * (double)(fib_iterative(n + 1) - 1);
+	bench_result("fib_per_task", "us", t / tasks * 1e6, r == expect);
+	t0 = bench_now();
+	long s = fib_serial(n);
+	double ts = bench_now() - t0;
+	bench_result("fib_serial", "s", ts, s == expect);
 	return bench_exit();
 }
