@@ -29,8 +29,11 @@ static bool run_now(struct beat_thread *t, bool if_clause, unsigned flags)
 		return true;
 	if (t->task->flags & BEAT_TASK_FINAL)
 		return true;
-	if (team->nthreads == 1 && team->level == 0)
-		return true; /* outside any parallel region */
+	if (team->nthreads == 1)
+		/* Outside any parallel region every task runs at once (programs
+		 * rely on it, as libgomp does it); in a team of one the caller
+		 * decides (a plain task runs at once). */
+		return team->level == 0;
 	return beat_task_backlog(t->m) > (long)(THROTTLE_PER_THREAD * team->nthreads);
 }
 
@@ -58,13 +61,49 @@ static unsigned run_plain_undeferred(void (*fn)(void *), void *data, void (*cpyf
 	return beat_task_run_undeferred(fn, buf, bflags);
 }
 
-/* Holding a tiny task back would starve someone: a member is idle and our
- * deque has nothing for it to steal. */
+/* Holding a tiny task back would starve someone: more members are idle
+ * than our deque has tasks for them to steal. */
 static bool starving(struct beat_thread *t)
 {
 	struct beat_member *m = t->m;
-	return atomic_load_explicit(&m->team->hungry, memory_order_relaxed) > 0 &&
-	       beat_task_backlog(m) == 0;
+	int hungry = atomic_load_explicit(&m->team->hungry, memory_order_relaxed);
+	return hungry > 0 && beat_task_backlog(m) < hungry;
+}
+
+static void __attribute__((noinline))
+task_general(struct beat_thread *t, const void *site, void (*fn)(void *), void *data,
+	     void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
+	     unsigned flags, void **depend, int priority, void *detach);
+
+/* The fast path: a plain task (no depend, detach, priority, final, cpyfn)
+ * of a trusted fingerprint that is to run at once, because the team has
+ * one thread or the task is predicted tiny. No allocation, no atomic
+ * read-modify-write, no shared write, no clock read unless sampled. */
+static inline bool task_fast(struct beat_thread *t, const void *site, void (*fn)(void *),
+			     void *data, long arg_size, unsigned flags)
+{
+	struct beat_fp_table *tab = t->fp;
+	struct beat_task *cur = t->task;
+	if (BEAT_UNLIKELY(!tab))
+		return false;
+	uint64_t key = beat_fp_key(fn, site, arg_size, flags & (FLAG_UNTIED | FLAG_MERGEABLE),
+				   cur->depth + 1u);
+	unsigned s = (unsigned)(key >> 56);
+	if (BEAT_UNLIKELY(tab->key[s] != key || !tab->trusted[s] || tab->countdown[s] == 1))
+		return false; /* cold, or due for a sample: the general path */
+	uint8_t cls = tab->cls[s];
+	bool one = t->m->team->nthreads == 1;
+	if (!one) {
+		if (cls != BEAT_CLASS_TINY || starving(t))
+			return false;
+		tab->st.inlined++;
+	}
+	tab->countdown[s]--;
+	tab->st.by_class[cls]++;
+	cur->nchildren++;
+	BEAT_STAT(t, tasks_immediate);
+	beat_task_run_undeferred(fn, data, (flags & FLAG_UNTIED) ? BEAT_TASK_UNTIED : 0);
+	return true;
 }
 
 BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
@@ -72,6 +111,19 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 			   void **depend, int priority, void *detach)
 {
 	struct beat_thread *t = beat_self();
+	const void *site = __builtin_return_address(0);
+	if (BEAT_LIKELY(!(flags & (FLAG_DEPEND | FLAG_DETACH | FLAG_PRIORITY | FLAG_FINAL)) && if_clause &&
+			!cpyfn && !(t->task->flags & BEAT_TASK_FINAL) && beat_cfg.classify) &&
+	    task_fast(t, site, fn, data, arg_size, flags))
+		return;
+	task_general(t, site, fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority,
+		     detach);
+}
+
+static void task_general(struct beat_thread *t, const void *site, void (*fn)(void *), void *data,
+			 void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
+			 unsigned flags, void **depend, int priority, void *detach)
+{
 	int prio = (flags & FLAG_PRIORITY) ? priority : 0;
 	if (prio > beat_cfg.max_task_priority)
 		prio = beat_cfg.max_task_priority;
@@ -97,8 +149,7 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 	uint8_t cls = BEAT_CLASS_COLD;
 	if (plain && beat_cfg.classify) {
 		tab = t->fp ? t->fp : beat_fp_table_new(t);
-		key = beat_fp_key(fn, __builtin_return_address(0), arg_size,
-				  flags & (FLAG_UNTIED | FLAG_FINAL | FLAG_MERGEABLE | FLAG_PRIORITY),
+		key = beat_fp_key(fn, site, arg_size, flags & (FLAG_UNTIED | FLAG_MERGEABLE),
 				  t->task->depth + 1u);
 		unsigned slot = beat_fp_lookup(tab, key, &sample);
 		cls = tab->cls[slot];
@@ -120,10 +171,11 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 		}
 		/* Inlined tasks are timed too, so that the prediction keeps
 		 * learning once it has started to inline. */
+		unsigned long parks = t->stats.parks;
 		uint64_t c0 = beat_cycles();
 		unsigned kids = run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
 		uint64_t c1 = beat_cycles();
-		if (beat_self_fresh() == t)
+		if (beat_self_fresh() == t && t->stats.parks == parks)
 			beat_fp_record(t, key, c1 - c0, kids);
 		return;
 	}

@@ -68,7 +68,7 @@ static const struct env_entry table[] = {
 	{"BEAT_STATS", K_BOOL, "false", "print task, fiber, stealing and prediction counters to stderr at exit"},
 	{"BEAT_CLASSIFY", K_BOOL, "true", "fingerprint tasks, learn their cost and run predicted-tiny ones inline (false: every deferred task is spawned)"},
 	{"BEAT_PREDICT", K_BOOL, "true", "smooth measured costs with the One Euro filter (false: the last sample is the prediction)"},
-	{"BEAT_INLINE", K_FLOAT, "4", "a task is tiny (run inline) when its predicted cost is below this many spawn costs; 0 never inlines"},
+	{"BEAT_INLINE", K_FLOAT, "256", "a task is tiny (run inline) when its predicted cost is below this many spawn costs; 0 never inlines"},
 	{"BEAT_ONE_EURO", K_ONE_EURO, "0.05,0.0005,1", "One Euro filter parameters mincutoff,beta,dcutoff (per sample)"},
 };
 
@@ -492,11 +492,7 @@ static void config_init_once(void)
 	beat_cfg.steal = BEAT_STEAL_AUTO;
 	beat_cfg.classify = true;
 	beat_cfg.predict = true;
-	beat_cfg.inline_factor = 4.0f;
-	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
-	beat_cfg.classify = true;
-	beat_cfg.predict = true;
-	beat_cfg.inline_factor = 4.0f;
+	beat_cfg.inline_factor = 256.0f;
 	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
 	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format,
 		 "level %%L thread %%i affinity %%A");

@@ -513,8 +513,21 @@ struct beat_thread *beat_all_threads(void);
 
 struct beat_fiber;
 /* The thread record read anew (after a switch the code may be on another
- * thread). */
-struct beat_thread *beat_self_fresh(void);
+ * thread): the thread pointer itself is re-read, never a copy the compiler
+ * kept from before the switch. */
+static inline struct beat_thread *beat_self_fresh(void)
+{
+#if defined(__x86_64__)
+	struct beat_thread *t;
+	__asm__ __volatile__("movq beat_tls_self@gottpoff(%%rip), %0\n\t"
+			     "movq %%fs:(%0), %0"
+			     : "=r"(t) : : "memory");
+	return t;
+#else
+	struct beat_thread *beat_self_fresh_slow(void);
+	return beat_self_fresh_slow();
+#endif
+}
 /* Runs task on a fresh fiber from the help loop of seat m; false when
  * fibers are off or none is available (the caller runs it on its stack). */
 bool beat_fiber_run(struct beat_thread *t, struct beat_member *m, struct beat_task *task);

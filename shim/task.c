@@ -91,11 +91,13 @@ void beat_task_execute(struct beat_task *task)
 	t->task = task;
 	if (!beat_task_cancelled(task)) {
 		if (BEAT_UNLIKELY(task->fp_sample)) {
+			unsigned long parks = t->stats.parks;
 			uint64_t c0 = beat_cycles();
 			task->fn(task->data);
 			uint64_t c1 = beat_cycles();
-			/* Only a body that stayed on one thread gives a clean sample. */
-			if (beat_self_fresh() == t)
+			/* Only a body that stayed on one thread and never parked
+			 * (its time would include other tasks') is a clean sample. */
+			if (beat_self_fresh() == t && t->stats.parks == parks)
 				beat_fp_record(t, task->fp_key, c1 - c0, task->nchildren);
 		} else {
 			task->fn(task->data);

@@ -109,7 +109,7 @@ void beat_fp_warm(struct beat_fp_table *tab, unsigned s, uint64_t key)
 	tab->pred[s] = pred;
 	tab->trusted[s] = 1;
 	tab->cls[s] = beat_classify_one(pred, 1, beat_fp_bounds);
-	tab->countdown[s] = BEAT_FP_PERIOD;
+	tab->countdown[s] = BEAT_FP_PERIOD_OF(1, tab->cls[s]);
 }
 
 void beat_fp_batch(struct beat_fp_table *tab)
@@ -136,6 +136,8 @@ void beat_fp_record(struct beat_thread *t, uint64_t key, uint64_t cycles, unsign
 	if (x < 1.0f)
 		x = 1.0f;
 	tab->st.samples++;
+	/* Each sample stands for the tasks since the previous one. */
+	e->count += BEAT_FP_PERIOD_OF(tab->trusted[s], tab->cls[s]);
 	if (e->samples > 0) {
 		float err = tab->pred[s] - x;
 		tab->st.ape_sum += fabsf(err) / x;
@@ -150,8 +152,8 @@ void beat_fp_record(struct beat_thread *t, uint64_t key, uint64_t cycles, unsign
 	 * refreshed in batches. */
 	if (e->samples >= BEAT_FP_TRUST && !tab->trusted[s]) {
 		tab->trusted[s] = 1;
-		tab->countdown[s] = BEAT_FP_PERIOD;
 		tab->cls[s] = beat_classify_one(pred, 1, beat_fp_bounds);
+		tab->countdown[s] = BEAT_FP_PERIOD_OF(1, tab->cls[s]);
 	}
 	if (++tab->updates >= BEAT_FP_BATCH)
 		beat_fp_batch(tab);

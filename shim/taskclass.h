@@ -18,12 +18,17 @@
 
 #define BEAT_FP_SLOTS 256   /* direct-mapped by the key's top 8 bits */
 #define BEAT_FP_TRUST 3     /* samples before a prediction is used */
-#define BEAT_FP_PERIOD 32   /* a trusted entry times one task in this many */
+#define BEAT_FP_PERIOD 32   /* a trusted entry times one task in this many... */
+#define BEAT_FP_PERIOD_TINY 255 /* ...and a tiny one (they are most tasks) in this many */
+
+/* Tasks between two samples of a slot, from its trust and class. */
+#define BEAT_FP_PERIOD_OF(trusted, cls) \
+	((trusted) ? ((cls) == BEAT_CLASS_TINY ? BEAT_FP_PERIOD_TINY : BEAT_FP_PERIOD) : 1)
 #define BEAT_FP_BATCH 64    /* samples between two batch re-classifications */
 
 struct beat_fp_entry {
 	uint32_t samples;
-	uint32_t count;       /* tasks seen with this fingerprint */
+	uint32_t count;       /* tasks seen with this fingerprint (counted when sampled) */
 	uint64_t children;    /* children made by the sampled tasks */
 	float var;            /* running variance of the prediction error */
 	struct beat_one_euro oe;
@@ -69,13 +74,12 @@ static inline uint64_t beat_cycles(void)
 static inline uint64_t beat_fp_key(void (*fn)(void *), const void *site, long arg_size,
 				   unsigned flags, unsigned depth)
 {
-	uint64_t h = (uint64_t)(uintptr_t)fn * 0x9E3779B97F4A7C15ull;
-	h ^= (uint64_t)(uintptr_t)site * 0xC2B2AE3D27D4EB4Full;
-	h ^= ((uint64_t)arg_size << 24) ^ ((uint64_t)flags << 12) ^ (depth > 255 ? 255 : depth);
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 32;
-	return h | 1; /* 0 marks an empty slot */
+	/* One multiply: its high bits, which pick the slot, depend on every
+	 * input bit below them. */
+	uint64_t x = (uint64_t)(uintptr_t)fn ^ ((uint64_t)(uintptr_t)site << 17 | (uint64_t)(uintptr_t)site >> 47);
+	x += ((uint64_t)arg_size << 40) + ((uint64_t)flags << 56) + (uint64_t)(depth > 255 ? 255 : depth) * 0x10001u;
+	uint64_t h = x * 0x9E3779B97F4A7C15ull;
+	return (h ^ (h >> 31)) | 1; /* 0 marks an empty slot */
 }
 
 struct beat_fp_table *beat_fp_table_new(struct beat_thread *t);
@@ -97,9 +101,8 @@ static inline unsigned beat_fp_lookup(struct beat_fp_table *tab, uint64_t key, b
 	else if (BEAT_UNLIKELY(!tab->trusted[s]))
 		beat_fp_warm(tab, s, key);
 	tab->st.by_class[tab->cls[s]]++;
-	tab->e[s].count++;
 	if (--tab->countdown[s] == 0) {
-		tab->countdown[s] = tab->trusted[s] ? BEAT_FP_PERIOD : 1;
+		tab->countdown[s] = BEAT_FP_PERIOD_OF(tab->trusted[s], tab->cls[s]);
 		*sample = true;
 	} else {
 		*sample = false;

@@ -425,3 +425,58 @@ setup() {
     grep -q "BEAT_FIBER_MAX='0' is not valid" "$BEAT_ERR"
     grep -q "BEAT_FIBERS='perhaps' is not valid" "$BEAT_ERR"
 }
+
+# Classification and prediction (issue 5): every task program gives libgomp's
+# answers with each part switched off, and with inlining forced either way.
+@test "task programs with BEAT_CLASSIFY=0 (no fingerprints, every deferred task spawned), 2 threads" {
+    for p in task_fib task_algos task_depend taskgroup taskloop task_clauses task_single; do
+        BEAT_CLASSIFY=0 run_both $p 2 || return 1
+    done
+}
+
+@test "task programs with BEAT_PREDICT=0 (last sample as the prediction), 2 and 8 threads" {
+    for p in task_fib task_algos task_depend taskgroup taskloop task_clauses task_single; do
+        BEAT_PREDICT=0 run_both $p 2 || return 1
+        BEAT_PREDICT=0 run_both $p 8 || return 1
+    done
+}
+
+@test "task programs with BEAT_INLINE=0 (never inline by prediction) and BEAT_INLINE=1000000 (inline every trusted task), 2 threads" {
+    for p in task_fib task_algos task_depend taskgroup task_single; do
+        BEAT_INLINE=0 run_both $p 2 || return 1
+        BEAT_INLINE=1000000 run_both $p 2 || return 1
+    done
+}
+
+@test "cancellation with prediction on, off, and inlining everything" {
+    OMP_CANCELLATION=true BEAT_INLINE=1000000 run_both cancel 2
+    OMP_CANCELLATION=true BEAT_CLASSIFY=0 run_both cancel 2
+}
+
+@test "BEAT_STATS reports classes, inlining and the prediction error" {
+    BEAT_STATS=1 run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: classes: tiny [0-9]*, small [0-9]*, medium [0-9]*, large [0-9]*, cold [1-9][0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: inlined by prediction [1-9][0-9]*, kept for idle members [0-9]*, placed in the mailbox [0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: prediction: [1-9][0-9]* samples, error (MAPE) [0-9.]*% over [0-9]*; spawn cost [1-9][0-9]* cycles$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+}
+
+@test "BEAT_STATS with BEAT_CLASSIFY=0 says classification is off and inlines nothing by prediction" {
+    BEAT_STATS=1 BEAT_CLASSIFY=0 run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: classification off (BEAT_CLASSIFY=false)$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+}
+
+@test "bad BEAT_INLINE, BEAT_ONE_EURO, BEAT_CLASSIFY and BEAT_PREDICT warn and use the defaults" {
+    BEAT_INLINE=-1 BEAT_ONE_EURO=1,2 BEAT_CLASSIFY=sometimes BEAT_PREDICT=2 run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    grep -q "BEAT_INLINE='-1' is not valid (expected a number from 0 to 1000000); using the default (256)" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "BEAT_ONE_EURO='1,2' is not valid" "$BEAT_ERR"
+    grep -q "BEAT_CLASSIFY='sometimes' is not valid" "$BEAT_ERR"
+    grep -q "BEAT_PREDICT='2' is not valid" "$BEAT_ERR"
+}
+
+@test "BEAT_ONE_EURO accepts three numbers" {
+    BEAT_ONE_EURO=0.5,0.01,2 run_both task_fib 2
+    ! grep -q "BEAT_ONE_EURO" "$BEAT_ERR"
+}
