@@ -69,7 +69,7 @@ static const struct env_entry table[] = {
 	{"BEAT_CLASSIFY", K_BOOL, "true", "fingerprint tasks, learn their cost and run predicted-tiny ones inline (false: every deferred task is spawned)"},
 	{"BEAT_PREDICT", K_BOOL, "true", "smooth measured costs with the One Euro filter (false: the last sample is the prediction)"},
 	{"BEAT_INLINE", K_FLOAT, "256", "a task is tiny (run inline) when its predicted cost is below this many spawn costs; 0 never inlines"},
-	{"BEAT_ONE_EURO", K_ONE_EURO, "0.05,0.0005,1", "One Euro filter parameters mincutoff,beta,dcutoff (per sample)"},
+	{"BEAT_ONE_EURO", K_ONE_EURO, "0.05,0.0005,1", "One Euro filter parameters mincutoff,beta,dcutoff (the filter runs on log2 of cycles, one step per sample)"},
 };
 
 static const char *env_of(const char *name)

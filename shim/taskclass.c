@@ -103,7 +103,7 @@ void beat_fp_warm(struct beat_fp_table *tab, unsigned s, uint64_t key)
 		return;
 	struct beat_fp_entry *e = &tab->e[s];
 	e->oe.started = true;
-	e->oe.x = pred;
+	e->oe.x = log2f(pred);
 	e->oe.dx = 0.0f;
 	e->samples = BEAT_FP_TRUST;
 	tab->pred[s] = pred;
@@ -144,7 +144,10 @@ void beat_fp_record(struct beat_thread *t, uint64_t key, uint64_t cycles, unsign
 		tab->st.ape_n++;
 		e->var = 0.9f * e->var + 0.1f * err * err;
 	}
-	float pred = beat_cfg.predict ? beat_one_euro_update(&e->oe, x, &beat_cfg.one_euro) : x;
+	/* The filter runs on log2 of the cost: task costs span six orders of
+	 * magnitude, and in octaves one set of parameters (a jump of one octave
+	 * per sample is fast for any task) fits them all. */
+	float pred = beat_cfg.predict ? exp2f(beat_one_euro_update(&e->oe, log2f(x), &beat_cfg.one_euro)) : x;
 	tab->pred[s] = pred;
 	e->samples++;
 	e->children += children;
