@@ -3,10 +3,12 @@
 
    The result line is the whole interface between a kernel and scripts/bench:
 
-     BENCH name=NAME size=SIZE threads=N unit=s|us value=FLOAT check=ok|fail
+     BENCH name=NAME size=SIZE threads=N unit=s|us|ns value=FLOAT check=ok|fail
 
    unit=s: seconds of the timed part (setup and verification are not timed);
-   unit=us: microseconds of overhead per construct (the EPCC microbenchmarks).
+   unit=us: microseconds of overhead per construct (the EPCC microbenchmarks);
+   unit=ns: nanoseconds per task, averaged over millions of tasks (task_cost,
+   fib_per_task); unlike us, never raised to the report's noise floor.
    threads is the team size the runtime really gave, measured in a parallel region.
    A kernel prints one line per thing it measures and exits 0 only when every
    check passed; anything else on stdout or stderr is commentary. */

@@ -1,4 +1,4 @@
-/* fib.c measures fine-grained task creation, taskwait and stealing: fib(n) with both recursive calls as tasks and no cutoff. It also times the same recursion without tasks (fib_serial: the floor an unmodified binary could reach) and reports the cost per task construct (fib_per_task: time over the number of GOMP_task calls, unit us). */
+/* fib.c measures fine-grained task creation, taskwait and stealing: fib(n) with both recursive calls as tasks and no cutoff. It also times the same recursion without tasks (fib_serial: the floor an unmodified binary could reach) and reports the cost per task construct (fib_per_task: time over the number of GOMP_task calls, unit ns). */
 #include "bench.h"
 
 static long fib_task(int n)
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	bench_result("fib", "s", t, r == expect);
 	/* GOMP_task calls: two per inner node, fib(n+1) - 1 inner nodes. */
 	double tasks = 2.0 * (double)(fib_iterative(n + 1) - 1);
-	bench_result("fib_per_task", "us", t / tasks * 1e6, r == expect);
+	bench_result("fib_per_task", "ns", t / tasks * 1e9, r == expect);
 	t0 = bench_now();
 	long s = fib_serial(n);
 	double ts = bench_now() - t0;

@@ -1,5 +1,5 @@
-/* task_cost.c: the cost of one task, spawn to join, in nanoseconds (reported
-   as unit=us, so 0.100 is 100 ns): empty tasks created one after another by
+/* task_cost.c: the cost of one task, spawn to join, in nanoseconds (unit
+   ns): empty tasks created one after another by
    one thread and joined by a taskwait (task_cost), and a balanced binary tree
    of empty tasks, each waiting for its two children (task_cost_tree, the
    shape of fib without a cutoff, with nothing but runtime work). */
@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 #pragma omp taskwait
 	}
 	double t = bench_now() - t0;
-	bench_result("task_cost", "us", t / n * 1e6, __atomic_load_n(&ran, __ATOMIC_RELAXED) == n);
+	bench_result("task_cost", "ns", t / n * 1e9, __atomic_load_n(&ran, __ATOMIC_RELAXED) == n);
 
 	int d = depth[s];
 	long nodes = (2L << d) - 1;
@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 #pragma omp single
 	tree(d);
 	t = bench_now() - t0;
-	bench_result("task_cost_tree", "us", t / nodes * 1e6,
+	bench_result("task_cost_tree", "ns", t / nodes * 1e9,
 		     __atomic_load_n(&ran, __ATOMIC_RELAXED) == nodes);
 	return bench_exit();
 }
