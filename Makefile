@@ -18,7 +18,7 @@ MAP  := $(BUILD)/libbeat.map
 UNSUP_C := $(BUILD)/gen/unsupported.c
 UNSUP_O := $(BUILD)/obj/gen/unsupported.o
 
-.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan sanitize bench ucontext
+.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan sanitize bench ucontext numa-check
 
 all: $(LIB)
 
@@ -57,6 +57,13 @@ tsan:
 # on this one so that it is tested too.
 ucontext:
 	$(MAKE) BUILD=build-ucontext LIB=libbeat-ucontext.so CFLAGS="-O2 -g -DBEAT_FIBER_UCONTEXT"
+
+# NUMA paths on a real two-node kernel (../shared/numa-vm, or NUMA_VM=path):
+# boots a small VM and runs tests/numa/ in it. Not part of check: it needs the
+# VM image (downloaded from Debian on first use).
+NUMA_VM ?= ../shared/numa-vm/numa-vm
+numa-check: $(LIB)
+	$(NUMA_VM) --nodes 2 --cpus 4 -- bats tests/numa/
 
 sanitize: asan tsan
 	scripts/sanitize

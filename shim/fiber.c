@@ -3,9 +3,13 @@
  * reused: a thread keeps a few idle ones, the rest wait in a shared pool.
  * The number of fibers is bounded (BEAT_FIBER_MAX); when the bound is
  * reached the caller runs the task on its own stack instead. A fault in a
- * guard region prints a clear message from an alternate signal stack. */
+ * guard region prints a clear message from an alternate signal stack. On a
+ * machine with several NUMA nodes a new stack prefers the node of the CPU
+ * that maps it (the thread that will run on it). */
 #include "fiber.h"
 
+#include <numa.h>
+#include <numaif.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +98,24 @@ static void ensure_altstack(struct beat_thread *t)
 
 /* --------------------------------------------------------------- the pool */
 
+/* Several NUMA nodes (checked once): stacks get a preferred node. */
+static int numa_nodes = -1;
+
+static void prefer_local_node(void *p, size_t len)
+{
+	if (numa_nodes < 0)
+		numa_nodes = numa_available() < 0 ? 1 : numa_num_configured_nodes();
+	if (numa_nodes < 2)
+		return;
+	int cpu = sched_getcpu();
+	int node = cpu < 0 ? -1 : numa_node_of_cpu(cpu);
+	if (node < 0 || node >= 64)
+		return;
+	unsigned long mask = 1ul << node;
+	if (mbind(p, len, MPOL_PREFERRED, &mask, 64, 0) != 0 && beat_cfg.debug)
+		beat_warn("mbind of a fiber stack to node %d failed", node);
+}
+
 static struct beat_fiber *fiber_map(void)
 {
 	int max = beat_cfg.fiber_max;
@@ -114,6 +136,7 @@ static struct beat_fiber *fiber_map(void)
 		return NULL;
 	}
 	pthread_once(&segv_once, install_segv);
+	prefer_local_node(map + GUARD_BYTES, stack);
 	f->map = map;
 	f->map_size = total;
 	f->stack_lo = map + GUARD_BYTES;

@@ -38,6 +38,13 @@ program_cflags() {
     esac
 }
 
+# Libraries a program needs beyond libm.
+program_libs() {
+    case "$1" in
+        numa_*) echo "-lnuma" ;;
+    esac
+}
+
 # build_program NAME: make build/tests/NAME from tests/programs/NAME.c if stale.
 build_program() {
     local name=$1
@@ -52,7 +59,7 @@ build_program() {
     mkdir -p "$BUILD_DIR"
     local tmp="$bin.tmp.$$.${BASHPID:-0}.$RANDOM"
     # shellcheck disable=SC2046
-    if ! gcc $(program_cflags "$name") -o "$tmp" "$src" -lm; then
+    if ! gcc $(program_cflags "$name") -o "$tmp" "$src" -lm $(program_libs "$name"); then
         rm -f "$tmp"
         echo "failed to build $src" >&2
         return 1

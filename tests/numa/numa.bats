@@ -1,0 +1,31 @@
+#!/usr/bin/env bats
+# NUMA code paths on a real two-node kernel. Run inside numa-vm (make
+# numa-check boots it): `numa-vm --nodes 2 --cpus 4 -- bats tests/numa/`.
+# Outside a multi-node machine every test skips, saying why.
+
+load ../helpers
+
+setup() {
+    require_beat_lib
+    nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
+    [ "$nodes" -ge 2 ] || skip "needs two NUMA nodes (found $nodes): run make numa-check"
+}
+
+@test "fiber stacks prefer the node of the thread that maps them (two threads on two nodes)" {
+    cpu1=$(cut -d- -f1 /sys/devices/system/node/node1/cpulist | cut -d, -f1)
+    BEAT_CLASSIFY=0 OMP_PLACES="{0},{$cpu1}" OMP_PROC_BIND=true run_beat_only numa_fiber 2
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    cat "$BEAT_OUT"
+    grep -q "^thread 0: cpu node 0, " "$BEAT_OUT"
+    grep -q "^thread 1: cpu node 1, " "$BEAT_OUT"
+    # Every task a thread ran was on a stack preferring that thread's node.
+    awk '/^thread/ { n = $6; k = $8; if (n == 0 || k != n) bad = 1 } END { exit bad }' "$BEAT_OUT"
+}
+
+@test "the check can fail: under libgomp (thread stacks, default policy) no task stack prefers a node" {
+    cpu1=$(cut -d- -f1 /sys/devices/system/node/node1/cpulist | cut -d, -f1)
+    build_program numa_fiber
+    OMP_PLACES="{0},{$cpu1}" OMP_PROC_BIND=true run_gomp "$BATS_TEST_TMPDIR/g" 2 "$BUILD_DIR/numa_fiber"
+    cat "$BATS_TEST_TMPDIR/g.out"
+    awk '/^thread/ { if ($8 != 0) bad = 1 } END { exit bad }' "$BATS_TEST_TMPDIR/g.out"
+}
