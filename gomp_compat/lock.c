@@ -45,10 +45,12 @@ static struct nest_lock *nest(omp_nest_lock_t *l)
 	return (struct nest_lock *)l;
 }
 
-/* The identity that owns a 3.0 nestable lock: the current task. */
+/* The identity that owns a 3.0 nestable lock: the current task (an
+ * included task keeps its identity when its record moves to the heap). */
 static void *current_owner(void)
 {
-	return beat_self()->task;
+	struct beat_task *task = beat_self()->task;
+	return task->identity ? (void *)task->identity : (void *)task;
 }
 
 /* ------------------------------------------------------- simple locks */

@@ -83,7 +83,7 @@ static void install_segv(void)
  * program gave it one already. */
 static void ensure_altstack(struct beat_thread *t)
 {
-	if (t->altstack_done)
+	if (BEAT_LIKELY(t->altstack_done))
 		return;
 	t->altstack_done = true;
 	stack_t cur;
@@ -145,6 +145,11 @@ static struct beat_fiber *fiber_map(void)
 	f->cont_item.cont = f;
 	beat_ctx_make(&f->ctx, f->stack_lo, f->stack_size, fiber_main, f);
 	return f;
+}
+
+void beat_fiber_thread_ready(struct beat_thread *t)
+{
+	ensure_altstack(t);
 }
 
 struct beat_fiber *beat_fiber_get(struct beat_thread *t)

@@ -60,5 +60,7 @@ void beat_fiber_finish(struct beat_thread *t, struct beat_fiber *f) __attribute_
 /* fiber.c */
 struct beat_fiber *beat_fiber_get(struct beat_thread *t);
 void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f);
+/* The calling thread may run fibers: it gets its alternate signal stack. */
+void beat_fiber_thread_ready(struct beat_thread *t);
 
 #endif

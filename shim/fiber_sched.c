@@ -29,19 +29,25 @@ struct beat_thread *beat_self_fresh_slow(void)
 static void publish_parked(struct beat_thread *t, struct beat_fiber *f)
 {
 	if (f->untied) {
+		/* Its condition may have become true while it was switching away,
+		 * when the waker found no parked fiber; the loop publishing it may
+		 * be about to leave. So look now (under the lock: once it is
+		 * published another member may resume it) and wake the team if it
+		 * is ready. */
 		struct beat_team *team = f->loop_m->team;
 		beat_mutex_lock(&team->parked_lock);
 		f->next = team->parked_untied;
 		team->parked_untied = f;
 		atomic_fetch_add_explicit(&team->nparked_untied, 1, memory_order_seq_cst);
+		bool ready = f->wait_done(f->wait_arg);
 		beat_mutex_unlock(&team->parked_lock);
+		if (ready)
+			beat_team_wake(team);
 	} else {
+		/* Only this thread resumes it; its loop re-checks before sleeping. */
 		f->next = t->parked;
 		t->parked = f;
 	}
-	/* Its condition may have become true while it was switching away:
-	 * the waker saw no parked fiber to resume, so look again ourselves
-	 * (the loop re-checks parked fibers before it sleeps). */
 }
 
 void beat_fiber_after_switch(struct beat_thread *t)
@@ -69,6 +75,7 @@ static void enter(struct beat_thread *t, struct beat_fiber *f, struct beat_membe
 {
 	struct beat_ctx here;
 	beat_ctx_init_here(&here);
+	beat_fiber_thread_ready(t); /* a migrated fiber may overflow here too */
 	struct beat_fiber *prev_f = t->fiber_cur;
 	struct beat_task *prev_task = t->task;
 	f->back = &here;
@@ -119,7 +126,7 @@ bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool 
 	struct beat_task *self = t->task;
 	t->cont_pending = f; /* pushed for thieves once we are off this stack */
 	t->fiber_cur = c;
-	t->stats.cont_spawns++;
+	BEAT_STAT(t, cont_spawns);
 	beat_ctx_switch(&f->ctx, &c->ctx);
 	/* Back here either straight from the child's end, or on a thief. */
 	t = beat_self_fresh();
@@ -132,7 +139,7 @@ void beat_fiber_resume_cont(struct beat_thread *t, struct beat_member *m, struct
 {
 	struct beat_fiber *g = item->cont;
 	if (g->loop_m != m)
-		t->stats.cont_stolen++;
+		BEAT_STAT(t, cont_stolen);
 	enter(t, g, m);
 }
 
@@ -145,7 +152,7 @@ bool beat_fiber_run(struct beat_thread *t, struct beat_member *m, struct beat_ta
 		return false;
 	f->task = task;
 	f->untied = (task->flags & BEAT_TASK_UNTIED) != 0;
-	t->stats.fiber_runs++;
+	BEAT_STAT(t, fiber_runs);
 	enter(t, f, m);
 	return true;
 }
@@ -162,7 +169,7 @@ void beat_fiber_pin_if_tied(struct beat_thread *t, struct beat_task *task)
 {
 	/* A tied task now on this fiber's stack keeps the whole fiber on its
 	 * thread from here on. */
-	if (!(task->flags & BEAT_TASK_UNTIED))
+	if (t->fiber_cur && !(task->flags & BEAT_TASK_UNTIED))
 		t->fiber_cur->untied = false;
 }
 
@@ -175,7 +182,7 @@ bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(
 	f->wait_arg = arg;
 	struct beat_task *task = t->task;
 	t->fiber_parking = f;
-	t->stats.parks++;
+	BEAT_STAT(t, parks);
 	beat_ctx_switch(&f->ctx, f->back);
 	t = beat_self_fresh();
 	t->task = task;
@@ -208,9 +215,9 @@ bool beat_fiber_resume_ready(struct beat_thread *t, struct beat_member *m)
 		if (!f)
 			return false;
 		if (f->loop_m != m)
-			t->stats.migrations++;
+			BEAT_STAT(t, migrations);
 	}
-	t->stats.resumes++;
+	BEAT_STAT(t, resumes);
 	enter(t, f, m);
 	return true;
 }

@@ -188,6 +188,7 @@ enum {
 	BEAT_TASK_DETACHED = 1 << 5, /* has a detach event: completion may come from anywhere */
 	BEAT_TASK_CONT = 1 << 6,     /* not a task: a suspended creator's continuation (cont) */
 	BEAT_TASK_ONSTACK = 1 << 7,  /* an included task's record on its runner's stack */
+	BEAT_TASK_COMPLETE = 1 << 8, /* queued only to be completed (fulfilled from outside the team) */
 };
 
 struct beat_team;
@@ -223,6 +224,7 @@ struct beat_task {
 	struct beat_task *next;       /* team inbox link */
 	struct beat_fiber *cont;      /* a continuation item: the suspended creator's fiber */
 	struct beat_task *promoted;   /* ONSTACK: its heap copy, once it made a deferred child */
+	struct beat_task *identity;   /* a promoted record: the stack record it was (lock owner) */
 	uint64_t fp_key;              /* fingerprint (taskclass.h) */
 	uint32_t nchildren;           /* children it has made */
 	uint16_t depth;               /* nesting depth (implicit tasks: 0) */

@@ -86,6 +86,10 @@ static void task_complete(struct beat_task *task)
 
 void beat_task_execute(struct beat_task *task)
 {
+	if (BEAT_UNLIKELY(task->flags & BEAT_TASK_COMPLETE)) {
+		task_complete(task); /* fulfilled from outside the team; its body ran */
+		return;
+	}
 	struct beat_thread *t = beat_self();
 	struct beat_task *prev = t->task;
 	t->task = task;
@@ -113,9 +117,29 @@ void beat_task_execute(struct beat_task *task)
 	task_complete(task);
 }
 
+/* A thread outside the task's team must not finish the team's accounting:
+ * once the team's count drops, the team may be freed under it. The task
+ * goes to the team mailbox, and a member completes it. */
+static void complete_by_member(struct beat_task *task)
+{
+	struct beat_team *team = task->team;
+	task->flags |= BEAT_TASK_COMPLETE;
+	beat_mutex_lock(&team->inbox_lock);
+	task->next = team->inbox;
+	__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
+	beat_mutex_unlock(&team->inbox_lock);
+	atomic_thread_fence(memory_order_seq_cst);
+	beat_team_wake(team);
+}
+
 void beat_task_fulfill(struct beat_task *task)
 {
-	if (atomic_fetch_sub_explicit(&task->detach_pending, 1, memory_order_acq_rel) == 1)
+	if (atomic_fetch_sub_explicit(&task->detach_pending, 1, memory_order_acq_rel) != 1)
+		return;
+	struct beat_thread *t = beat_tls_self;
+	if (!t || !t->m || t->m->team != task->team)
+		complete_by_member(task);
+	else
 		task_complete(task);
 }
 
@@ -180,7 +204,7 @@ static struct beat_task *inbox_take(struct beat_team *team)
 	beat_mutex_lock(&team->inbox_lock);
 	struct beat_task *task = team->inbox;
 	if (task)
-		team->inbox = task->next;
+		__atomic_store_n(&team->inbox, task->next, __ATOMIC_RELAXED);
 	beat_mutex_unlock(&team->inbox_lock);
 	return task;
 }
@@ -340,7 +364,7 @@ void beat_task_enqueue(struct beat_task *task)
 		 * stolen from the bottom of our deque. */
 		beat_mutex_lock(&team->inbox_lock);
 		task->next = team->inbox;
-		team->inbox = task;
+		__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
 		beat_mutex_unlock(&team->inbox_lock);
 		if (t->fp)
 			t->fp->st.placed++;
@@ -349,7 +373,7 @@ void beat_task_enqueue(struct beat_task *task)
 	} else {
 		beat_mutex_lock(&team->inbox_lock);
 		task->next = team->inbox;
-		team->inbox = task;
+		__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
 		beat_mutex_unlock(&team->inbox_lock);
 	}
 	BEAT_STAT(t, tasks_deferred);
@@ -393,6 +417,8 @@ void beat_task_run_inline(struct beat_task *task, bool wait_completion)
 {
 	struct beat_thread *t = beat_self();
 	atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* ours while we wait */
+	if (t->fiber_cur)
+		beat_fiber_pin_if_tied(t, task);
 	if (task->dep)
 		beat_depend_wait_ready(t->m, task);
 	beat_task_execute(task);
@@ -417,6 +443,7 @@ struct beat_task *beat_task_parent_for_child(struct beat_thread *t)
 	unsigned pooled = h->flags & BEAT_TASK_POOLED;
 	memcpy(h, cur, sizeof *h);
 	h->flags = (cur->flags & ~(BEAT_TASK_ONSTACK | BEAT_TASK_POOLED)) | pooled;
+	h->identity = cur; /* the same task to locks it holds */
 	/* Its parent becomes the nearest record that outlives stack frames,
 	 * and it holds a reference on it like any task: the descendants it
 	 * may leave behind count in that ancestor. */
@@ -457,11 +484,15 @@ unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags
 	rec.next = NULL;
 	rec.cont = NULL;
 	rec.promoted = NULL;
+	rec.identity = NULL;
 	rec.fp_key = 0;
 	rec.nchildren = 0;
 	rec.depth = (uint16_t)(parent->depth + 1);
 	rec.fp_sample = 0;
 	rec.pclass = 0;
+	/* A tied task on an untied fiber keeps that fiber on this thread. */
+	if (BEAT_UNLIKELY(t->fiber_cur != NULL) && !(flags & BEAT_TASK_UNTIED))
+		beat_fiber_pin_if_tied(t, &rec);
 	t->task = &rec;
 	fn(data);
 	t = beat_self_fresh();
@@ -497,8 +528,11 @@ bool beat_task_run_one(struct beat_member *m)
 	}
 	/* From a help loop a task starts on a fiber of its own, so that when
 	 * it waits it can park instead of burying the loop under it. */
-	if (!beat_fiber_run(m->thread, m, task))
+	if (!beat_fiber_run(m->thread, m, task)) {
+		if (m->thread->fiber_cur)
+			beat_fiber_pin_if_tied(m->thread, task);
 		beat_task_execute(task);
+	}
 	return true;
 }
 
@@ -555,18 +589,20 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		 * descendants, so tied-task scheduling allows it); when none is
 		 * left it parks and its thread goes on with other work. */
 		struct beat_task *self = t->task;
-		while (!done(arg)) {
+		for (;;) {
+			if (done(arg))
+				return;
 			struct beat_task *child = pop_own_child(m, self);
 			if (!child) {
-				beat_fiber_park(t, m, done, arg);
-				return;
+				if (beat_fiber_park(t, m, done, arg))
+					return;
+				break; /* cannot park here after all: help instead */
 			}
 			beat_fiber_pin_if_tied(t, child);
 			beat_task_execute(child);
 			t = beat_self_fresh();
 			m = t->m;
 		}
-		return;
 	}
 	struct beat_team *team = m->team;
 	unsigned long limit = beat_spin_limit();
@@ -594,6 +630,7 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		slept = true;
 		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
+		atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
 		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m))
 			beat_futex_wait(&team->wake_seq, seq);
 		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);

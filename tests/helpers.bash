@@ -42,6 +42,7 @@ program_cflags() {
 program_libs() {
     case "$1" in
         numa_*) echo "-lnuma" ;;
+        task_edges) echo "-lpthread" ;;
     esac
 }
 

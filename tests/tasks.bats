@@ -484,3 +484,18 @@ setup() {
     BEAT_ONE_EURO=0.5,0.01,2 run_both task_fib 2
     ! grep -q "BEAT_ONE_EURO" "$BEAT_ERR"
 }
+
+@test "task_edges: a nest lock held by an included task across a deferred child (matches libgomp at 1, 2, 8 threads)" {
+    run_both task_edges 1 locks
+    run_both task_edges 2 locks
+    run_both task_edges 8 locks
+}
+
+@test "task_edges: detach fulfilled from a thread outside OpenMP completes (libgomp 12 hangs here; beat only)" {
+    for n in 1 2 8; do
+        run_beat_only task_edges $n
+        [ "$BEAT_RC" -eq 0 ] || { echo "threads $n: exit $BEAT_RC"; cat "$BEAT_ERR"; false; }
+        grep -q "^detach fulfilled from a thread outside OpenMP: OK$" "$BEAT_OUT"
+        grep -q "^RESULT: OK$" "$BEAT_OUT"
+    done
+}
