@@ -98,13 +98,23 @@ static void ensure_altstack(struct beat_thread *t)
 
 /* --------------------------------------------------------------- the pool */
 
-/* Several NUMA nodes (checked once): stacks get a preferred node. */
-static int numa_nodes = -1;
+/* Several NUMA nodes (checked once): stacks get a preferred node. libnuma
+ * builds its CPU-to-node map lazily and without a lock, so the first
+ * query happens here, once. */
+static int numa_nodes = 1;
+static pthread_once_t numa_once = PTHREAD_ONCE_INIT;
+
+static void numa_init_once(void)
+{
+	if (numa_available() < 0)
+		return;
+	numa_nodes = numa_num_configured_nodes();
+	(void)numa_node_of_cpu(0);
+}
 
 static void prefer_local_node(void *p, size_t len)
 {
-	if (numa_nodes < 0)
-		numa_nodes = numa_available() < 0 ? 1 : numa_num_configured_nodes();
+	pthread_once(&numa_once, numa_init_once);
 	if (numa_nodes < 2)
 		return;
 	int cpu = sched_getcpu();

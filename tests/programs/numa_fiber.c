@@ -33,6 +33,7 @@ static void probe (void)
 
 int main (void)
 {
+  (void) numa_node_of_cpu (0); /* libnuma's first query is not thread-safe */
 #pragma omp parallel num_threads(2)
   {
 #pragma omp single
