@@ -363,7 +363,9 @@ struct beat_team {
 	struct beat_task **prio_heap;
 	_Alignas(BEAT_CACHELINE) atomic_uint wake_seq; /* futex for sleeping members */
 	atomic_int sleepers;
-	atomic_int hungry;       /* members in a wait that found no work (read by the inline decision) */
+	/* members in a wait that found no work for a while; read by every
+	 * inline decision, so it has a line of its own */
+	_Alignas(BEAT_CACHELINE) atomic_int hungry;
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
 	atomic_int cancelled;    /* parallel region cancelled */
 	atomic_int ws_cancelled; /* current loop/sections cancelled (cleared by the next barrier) */

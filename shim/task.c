@@ -618,8 +618,9 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 			}
 			continue;
 		}
-		if (!hungry) {
-			/* Tell creators that tiny tasks would be welcome here. */
+		if (!hungry && (idle >= 32 || idle >= limit)) {
+			/* Tell creators that tiny tasks would be welcome here (not
+			 * at once: most barrier waits end within a few polls). */
 			hungry = true;
 			atomic_fetch_add_explicit(&team->hungry, 1, memory_order_relaxed);
 		}
