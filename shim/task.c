@@ -84,6 +84,31 @@ static void task_complete(struct beat_task *task)
 		try_release_barrier(team);
 }
 
+/* detach_pending: 2 before the body ran and the event was fulfilled, 1
+ * after one of them, 0 completed; DETACH_EARLY: completed because it was
+ * discarded by cancellation (as libgomp does), while the event is still
+ * to come; DETACH_DONE: that event came too. */
+#define DETACH_EARLY (-1)
+#define DETACH_DONE (-2)
+
+/* A detached task discarded by cancellation completes at once instead of
+ * waiting for an event its body may have been meant to arrange. The event
+ * may still be fulfilled later: until then the task keeps a reference, so
+ * the handle stays valid. Returns true when it completed it. */
+static bool discard_detached(struct beat_task *task)
+{
+	int expect = 2;
+	atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* the event's */
+	if (!atomic_compare_exchange_strong_explicit(&task->detach_pending, &expect, DETACH_EARLY,
+						     memory_order_acq_rel, memory_order_acquire)) {
+		/* Already fulfilled: complete as usual. */
+		atomic_fetch_sub_explicit(&task->refs, 1, memory_order_relaxed);
+		return false;
+	}
+	task_complete(task);
+	return true;
+}
+
 void beat_task_execute(struct beat_task *task)
 {
 	if (BEAT_UNLIKELY(task->flags & BEAT_TASK_COMPLETE)) {
@@ -93,7 +118,8 @@ void beat_task_execute(struct beat_task *task)
 	struct beat_thread *t = beat_self();
 	struct beat_task *prev = t->task;
 	t->task = task;
-	if (!beat_task_cancelled(task)) {
+	bool discarded = beat_task_cancelled(task);
+	if (!discarded) {
 		if (BEAT_UNLIKELY(task->fp_sample)) {
 			unsigned long parks = t->stats.parks;
 			uint64_t c0 = beat_cycles();
@@ -111,9 +137,12 @@ void beat_task_execute(struct beat_task *task)
 	t = beat_self_fresh();
 	t->task = prev;
 	/* detach: the task completes at the later of return and fulfilment. */
-	if (atomic_load_explicit(&task->detach_pending, memory_order_acquire) &&
-	    atomic_fetch_sub_explicit(&task->detach_pending, 1, memory_order_acq_rel) != 1)
-		return;
+	if (atomic_load_explicit(&task->detach_pending, memory_order_acquire)) {
+		if (BEAT_UNLIKELY(discarded) && discard_detached(task))
+			return;
+		if (atomic_fetch_sub_explicit(&task->detach_pending, 1, memory_order_acq_rel) != 1)
+			return;
+	}
 	task_complete(task);
 }
 
@@ -134,7 +163,22 @@ static void complete_by_member(struct beat_task *task)
 
 void beat_task_fulfill(struct beat_task *task)
 {
-	if (atomic_fetch_sub_explicit(&task->detach_pending, 1, memory_order_acq_rel) != 1)
+	int v = atomic_load_explicit(&task->detach_pending, memory_order_acquire);
+	for (;;) {
+		if (v == DETACH_EARLY) {
+			/* Completed when discarded: only the event's reference is left. */
+			if (atomic_compare_exchange_weak_explicit(&task->detach_pending, &v, DETACH_DONE,
+								  memory_order_acq_rel, memory_order_acquire)) {
+				beat_task_unref(task);
+				return;
+			}
+			continue;
+		}
+		if (atomic_compare_exchange_weak_explicit(&task->detach_pending, &v, v - 1,
+							  memory_order_acq_rel, memory_order_acquire))
+			break;
+	}
+	if (v != 1)
 		return;
 	struct beat_thread *t = beat_tls_self;
 	if (!t || !t->m || t->m->team != task->team)

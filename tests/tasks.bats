@@ -499,3 +499,9 @@ setup() {
         grep -q "^RESULT: OK$" "$BEAT_OUT"
     done
 }
+
+@test "task_edges with OMP_CANCELLATION=true: a discarded detached task completes without its event, as in libgomp" {
+    OMP_CANCELLATION=true run_both task_edges 2 locks
+    OMP_CANCELLATION=true run_both task_edges 8 locks
+    grep -q "^detached task discarded by cancellation: OK$" "$BEAT_OUT"
+}

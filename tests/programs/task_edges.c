@@ -2,7 +2,9 @@
  * thread outside OpenMP after the task's body ended (the team's accounting
  * must not be finished by that thread), and a nestable lock taken twice by
  * an included task that makes a deferred child in between (its record
- * moves to the heap: it must stay the same owner). With the argument
+ * moves to the heap: it must stay the same owner), and a detached task
+ * discarded by cancellation (it completes without its event). With the
+ * argument
  * "locks" only the second part runs: GCC 12's libgomp hangs in the first
  * (its end-of-region barrier misses the fulfilment from outside). */
 #include <omp.h>
@@ -72,5 +74,30 @@ int main (int argc, char **argv)
   }
   omp_destroy_nest_lock (&lock);
   report ("nest lock kept by an included task that makes a child");
+
+  /* A detached task discarded by cancellation completes without its event
+     (as in libgomp): here it depends on the task that cancels, so it is
+     always discarded, and nobody fulfils its event. Only with
+     OMP_CANCELLATION=true: otherwise it would run and wait forever. */
+  if (omp_get_cancellation ()) {
+    for (int rep = 0; rep < 20; rep++) {
+      int ran = 0, x = 0;
+      omp_event_handle_t dev;
+#pragma omp parallel num_threads(2) shared(ran, dev, x)
+#pragma omp single
+#pragma omp taskgroup
+      {
+#pragma omp task depend(out: x) shared(x)
+        {
+#pragma omp cancel taskgroup
+          x = 1;
+        }
+#pragma omp task detach(dev) depend(in: x) shared(ran)
+        ran = 1;
+      }
+      CHECK (ran == 0, "a discarded detached task ran");
+    }
+    report ("detached task discarded by cancellation");
+  }
   return finish ();
 }
