@@ -71,7 +71,7 @@ static bool starving(struct beat_thread *t)
 }
 
 static void __attribute__((noinline))
-task_general(struct beat_thread *t, const void *site, void (*fn)(void *), void *data,
+task_general(struct beat_thread *t, const void *site, uint64_t key, void (*fn)(void *), void *data,
 	     void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
 	     unsigned flags, void **depend, int priority, void *detach);
 
@@ -80,7 +80,7 @@ task_general(struct beat_thread *t, const void *site, void (*fn)(void *), void *
  * one thread or the task is predicted tiny. No allocation, no atomic
  * read-modify-write, no shared write, no clock read unless sampled. */
 static inline bool task_fast(struct beat_thread *t, const void *site, void (*fn)(void *),
-			     void *data, long arg_size, unsigned flags)
+			     void *data, long arg_size, unsigned flags, uint64_t *keyp)
 {
 	struct beat_fp_table *tab = t->fp;
 	struct beat_task *cur = t->task;
@@ -88,6 +88,7 @@ static inline bool task_fast(struct beat_thread *t, const void *site, void (*fn)
 		return false;
 	uint64_t key = beat_fp_key(fn, site, arg_size, flags & (FLAG_UNTIED | FLAG_MERGEABLE),
 				   cur->depth + 1u);
+	*keyp = key; /* the general path reuses it */
 	unsigned s = (unsigned)(key >> 56);
 	if (BEAT_UNLIKELY(tab->key[s] != key || !tab->trusted[s] || tab->countdown[s] == 1))
 		return false; /* cold, or due for a sample: the general path */
@@ -112,15 +113,16 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 {
 	struct beat_thread *t = beat_self();
 	const void *site = __builtin_return_address(0);
+	uint64_t key = 0; /* fingerprint, once computed */
 	if (BEAT_LIKELY(!(flags & (FLAG_DEPEND | FLAG_DETACH | FLAG_PRIORITY | FLAG_FINAL)) && if_clause &&
 			!cpyfn && !(t->task->flags & BEAT_TASK_FINAL) && beat_cfg.classify) &&
-	    task_fast(t, site, fn, data, arg_size, flags))
+	    task_fast(t, site, fn, data, arg_size, flags, &key))
 		return;
-	task_general(t, site, fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority,
+	task_general(t, site, key, fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority,
 		     detach);
 }
 
-static void task_general(struct beat_thread *t, const void *site, void (*fn)(void *), void *data,
+static void task_general(struct beat_thread *t, const void *site, uint64_t key, void (*fn)(void *), void *data,
 			 void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
 			 unsigned flags, void **depend, int priority, void *detach)
 {
@@ -144,13 +146,13 @@ static void task_general(struct beat_thread *t, const void *site, void (*fn)(voi
 	/* Classification: what tasks of this kind cost decides whether this
 	 * one is worth a spawn (taskclass.h). */
 	struct beat_fp_table *tab = NULL;
-	uint64_t key = 0;
 	bool sample = false;
 	uint8_t cls = BEAT_CLASS_COLD;
 	if (plain && beat_cfg.classify) {
 		tab = t->fp ? t->fp : beat_fp_table_new(t);
-		key = beat_fp_key(fn, site, arg_size, flags & (FLAG_UNTIED | FLAG_MERGEABLE),
-				  t->task->depth + 1u);
+		if (!key) /* not computed by the fast path */
+			key = beat_fp_key(fn, site, arg_size, flags & (FLAG_UNTIED | FLAG_MERGEABLE),
+					  t->task->depth + 1u);
 		unsigned slot = beat_fp_lookup(tab, key, &sample);
 		cls = tab->cls[slot];
 		if (!undeferred && cls == BEAT_CLASS_TINY) {

@@ -185,6 +185,15 @@ struct beat_fiber *beat_fiber_get(struct beat_thread *t)
 	return fiber_map();
 }
 
+static void pool_push(struct beat_fiber *f)
+{
+	beat_mutex_lock(&pool_lock);
+	f->next = pool_head;
+	pool_head = f;
+	atomic_fetch_add_explicit(&pool_count, 1, memory_order_relaxed);
+	beat_mutex_unlock(&pool_lock);
+}
+
 void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 {
 	if (t->nfiber_cache < CACHE_MAX) {
@@ -193,11 +202,7 @@ void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 		t->nfiber_cache++;
 		return;
 	}
-	beat_mutex_lock(&pool_lock);
-	f->next = pool_head;
-	pool_head = f;
-	atomic_fetch_add_explicit(&pool_count, 1, memory_order_relaxed);
-	beat_mutex_unlock(&pool_lock);
+	pool_push(f);
 }
 
 /* A thread that leaves (a pool worker told to exit) gives its idle fibers
@@ -208,11 +213,7 @@ void beat_fiber_thread_exit(struct beat_thread *t)
 		struct beat_fiber *f = t->fiber_cache;
 		t->fiber_cache = f->next;
 		t->nfiber_cache--;
-		beat_mutex_lock(&pool_lock);
-		f->next = pool_head;
-		pool_head = f;
-		atomic_fetch_add_explicit(&pool_count, 1, memory_order_relaxed);
-		beat_mutex_unlock(&pool_lock);
+		pool_push(f);
 	}
 }
 

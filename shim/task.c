@@ -27,6 +27,7 @@ static size_t round_up(size_t x, size_t a)
 }
 
 static void task_free(struct beat_task *task);
+static void inbox_push(struct beat_team *team, struct beat_task *task);
 
 void beat_task_unref(struct beat_task *task)
 {
@@ -153,10 +154,7 @@ static void complete_by_member(struct beat_task *task)
 {
 	struct beat_team *team = task->team;
 	task->flags |= BEAT_TASK_COMPLETE;
-	beat_mutex_lock(&team->inbox_lock);
-	task->next = team->inbox;
-	__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
-	beat_mutex_unlock(&team->inbox_lock);
+	inbox_push(team, task);
 	atomic_thread_fence(memory_order_seq_cst);
 	beat_team_wake(team);
 }
@@ -239,6 +237,16 @@ static struct beat_task *prio_take(struct beat_team *team)
 	}
 	beat_mutex_unlock(&team->prio_lock);
 	return top;
+}
+
+/* The team mailbox: tasks from non-members, large tasks for idle members,
+ * completions to finish. Readers peek without the lock. */
+static void inbox_push(struct beat_team *team, struct beat_task *task)
+{
+	beat_mutex_lock(&team->inbox_lock);
+	task->next = team->inbox;
+	__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
+	beat_mutex_unlock(&team->inbox_lock);
 }
 
 static struct beat_task *inbox_take(struct beat_team *team)
@@ -406,19 +414,13 @@ void beat_task_enqueue(struct beat_task *task)
 		/* Placement: a task predicted large goes to the team mailbox,
 		 * where an idle member looks first, instead of waiting to be
 		 * stolen from the bottom of our deque. */
-		beat_mutex_lock(&team->inbox_lock);
-		task->next = team->inbox;
-		__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
-		beat_mutex_unlock(&team->inbox_lock);
+		inbox_push(team, task);
 		if (t->fp)
 			t->fp->st.placed++;
 	} else if (m->team == team) {
 		beat_deque_push(&m->deque, task);
 	} else {
-		beat_mutex_lock(&team->inbox_lock);
-		task->next = team->inbox;
-		__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
-		beat_mutex_unlock(&team->inbox_lock);
+		inbox_push(team, task);
 	}
 	BEAT_STAT(t, tasks_deferred);
 	/* Dekker with beat_help_until: our push is visible before we read
