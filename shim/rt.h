@@ -189,6 +189,7 @@ enum {
 	BEAT_TASK_CONT = 1 << 6,     /* not a task: a suspended creator's continuation (cont) */
 	BEAT_TASK_ONSTACK = 1 << 7,  /* an included task's record on its runner's stack */
 	BEAT_TASK_COMPLETE = 1 << 8, /* queued only to be completed (fulfilled from outside the team) */
+	BEAT_TASK_COPIED = 1 << 9,   /* its arguments were copy-constructed: it runs even when cancelled */
 };
 
 struct beat_team;
@@ -230,6 +231,9 @@ struct beat_task {
 	uint16_t depth;               /* nesting depth (implicit tasks: 0) */
 	uint8_t fp_sample;            /* time this task's body */
 	uint8_t pclass;               /* predicted class when it was spawned */
+	uint8_t tied_chained;         /* on its seat's chain of suspended tied tasks (tied.c) */
+	struct beat_task *tied_below; /* the next task down that chain */
+	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
 
 /* Creates a deferred task running fn(data) (data already copied into the
@@ -271,6 +275,21 @@ void beat_task_run_inline(struct beat_task *task, bool wait_completion);
 void beat_task_ready(struct beat_task *task);
 /* detach: the event handle of a task, and its fulfilment. */
 void beat_task_fulfill(struct beat_task *task);
+
+/* tied.c: the tied-task scheduling constraint. A tied task reaching a
+ * scheduling point where its thread may start other work joins its seat's
+ * chain; it leaves when its body returns. */
+void beat_tied_suspend(struct beat_member *m, struct beat_task *task);
+void beat_tied_leave_slow(struct beat_member *m, struct beat_task *task);
+static inline void beat_tied_leave(struct beat_member *m, struct beat_task *task)
+{
+	if (BEAT_UNLIKELY(task->tied_chained))
+		beat_tied_leave_slow(m, task);
+}
+/* Does a task of seat m's chain run on fiber f (f must not move)? */
+bool beat_tied_on_fiber(struct beat_member *m, const struct beat_fiber *f);
+/* May seat m (on thread t) start task now? Resuming is always allowed. */
+bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task);
 
 /* depend.c */
 struct beat_depnode;
@@ -331,6 +350,10 @@ struct beat_member {
 	int place_part_first, place_part_len; /* place-partition-var */
 	struct beat_deque deque;
 	unsigned rng;
+	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
+	 * this seat, most recent first; the implicit task waits in a barrier */
+	struct beat_task *tied_top;
+	bool in_barrier;
 };
 
 /* A contention group: the threads started from one initial thread (a

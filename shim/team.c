@@ -99,6 +99,8 @@ static void implicit_task_init(struct beat_member *m, struct beat_task *encounte
 	if (lvl < beat_cfg.bind_list_len)
 		it->icv.bind = beat_cfg.bind_list[lvl];
 	it->icv.list_level = lvl + 1;
+	m->tied_top = NULL;
+	m->in_barrier = false;
 }
 
 static _Atomic(struct beat_thread *) all_threads;
