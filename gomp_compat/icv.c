@@ -305,20 +305,13 @@ BEAT_EXPORT int omp_get_place_num(void)
 	beat_config_init();
 	if (beat_num_places == 0)
 		return -1;
-	return place_of_self();
+	return beat_place_of_seat(beat_self()->m);
 }
 
-/* The place-partition-var of the calling thread: first place and length
- * (the whole list when the core has not narrowed it). */
+/* The place-partition-var of the calling thread: first place and length. */
 static void partition_of_self(int *first, int *len)
 {
-	struct beat_member *m = beat_self()->m;
-	*first = 0;
-	*len = beat_num_places;
-	if (m != NULL && m->place_part_len > 0) {
-		*first = m->place_part_first;
-		*len = m->place_part_len;
-	}
+	beat_partition_of_seat(beat_self()->m, first, len);
 }
 
 BEAT_EXPORT int omp_get_partition_num_places(void)

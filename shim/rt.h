@@ -157,6 +157,18 @@ void beat_topology_default_places(void);
 /* Binds the calling thread to place p (no-op when p < 0). */
 void beat_bind_to_place(int p);
 
+/* bind-var values (omp_proc_bind_t). */
+enum { BEAT_BIND_FALSE, BEAT_BIND_TRUE, BEAT_BIND_PRIMARY, BEAT_BIND_CLOSE, BEAT_BIND_SPREAD };
+struct beat_team;
+struct beat_member;
+/* places.c: places and place partitions of a new team's seats, from the
+ * encountering seat and the team's bind policy (no-op without places). */
+void beat_places_assign(struct beat_team *team, const struct beat_member *seat, int bind);
+/* The seat's place (the initial thread's, before its first region: 0), -1
+ * without places; its place partition (length 0 without places). */
+int beat_place_of_seat(const struct beat_member *seat);
+void beat_partition_of_seat(const struct beat_member *seat, int *first, int *len);
+
 /* ----------------------------------------------------------------- deque.c */
 
 /* Chase-Lev work-stealing deque of pointers: the owner pushes and pops at the

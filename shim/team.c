@@ -341,45 +341,6 @@ done:
 	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
 }
 
-/* Places and place partitions of the seats, following the bind policy
- * (OpenMP 5.1, 2.6.2), within the master's place partition. */
-static void assign_places(struct beat_team *team, struct beat_member *master_seat, int bind)
-{
-	if (bind == 0 || beat_num_places == 0)
-		return;
-	int first = master_seat->place_part_len > 0 ? master_seat->place_part_first : 0;
-	int np = master_seat->place_part_len > 0 ? master_seat->place_part_len : beat_num_places;
-	int p0 = master_seat->place >= 0 ? master_seat->place - first : 0;
-	if (p0 < 0 || p0 >= np)
-		p0 = 0;
-	unsigned n = team->nthreads;
-	for (unsigned i = 0; i < n; i++) {
-		struct beat_member *m = &team->members[i];
-		int off, part_off = 0, part_len = np;
-		if (bind == 2) {
-			off = p0;
-		} else if (bind == 4 && (int)n <= np) {
-			/* spread: n subpartitions of floor or ceil(np/n) places;
-			 * each thread sits on the first place of its own. */
-			int size = np / (int)n, rem = np % (int)n;
-			part_off = (int)i * size + ((int)i < rem ? (int)i : rem);
-			part_len = size + ((int)i < rem);
-			off = part_off;
-		} else if (bind == 4) {
-			/* more threads than places: consecutive threads share a place,
-			 * whose partition is that place alone */
-			off = (int)((long)i * np / n);
-			part_off = off;
-			part_len = 1;
-		} else {
-			off = (int)i % np;
-		}
-		m->place = first + (p0 + off) % np;
-		m->place_part_first = bind == 4 ? first + (p0 + part_off) % np : first;
-		m->place_part_len = part_len;
-	}
-}
-
 /* Reserves nthreads - 1 workers against OMP_THREAD_LIMIT (the whole
  * program is one contention group); returns the team size granted. */
 static unsigned reserve_threads(struct beat_cg *cg, int limit, unsigned nthreads)
@@ -490,14 +451,15 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	team->active_level = outer->team->active_level + (nthreads > 1);
 	/* With bind-var false the proc_bind clause is ignored (OpenMP 5.1, 2.6.2). */
 	int bind = encountering->icv.bind == 0 ? 0 : (proc_bind ? proc_bind : encountering->icv.bind);
-	if (beat_num_places > 0 && bind != 0)
-		assign_places(team, outer, bind == 1 ? 3 : bind);
-	for (unsigned i = 0; i < nthreads; i++)
+	beat_places_assign(team, outer, bind);
+	/* The members' bind-var: the OMP_PROC_BIND list's entry for the new
+	 * level, else the policy this team was formed with (as libgomp). */
+	bool listed = encountering->icv.list_level < beat_cfg.bind_list_len;
+	for (unsigned i = 0; i < nthreads; i++) {
 		implicit_task_init(&team->members[i], encountering);
-	if (bind != 0)
-		for (unsigned i = 0; i < nthreads; i++)
-			team->members[i].itask.icv.bind =
-				team->members[i].itask.icv.bind ? team->members[i].itask.icv.bind : bind;
+		if (!listed)
+			team->members[i].itask.icv.bind = bind;
+	}
 	team->members[0].thread = t;
 	for (unsigned i = 1; i < nthreads; i++) {
 		struct beat_thread *w = pool_take(t, i);
