@@ -154,6 +154,10 @@ void beat_topology_init(void);
 bool beat_topology_places_init(void);
 /* With binding on and no places: one place per CPU. */
 void beat_topology_default_places(void);
+/* interpose_affinity.c: the CPU mask the initial thread had before the
+ * first pthread_setaffinity_np call (libgomp's constructor binds it);
+ * false when none was made. Called once, by beat_topology_init. */
+bool beat_start_affinity(cpu_set_t *set);
 /* Binds the calling thread to place p (no-op when p < 0). */
 void beat_bind_to_place(int p);
 

@@ -27,8 +27,9 @@ static bool load_topology(hwloc_topology_t *topo);
 
 /* With OMP_PLACES or OMP_PROC_BIND set, libgomp (which stays loaded beside
  * beat) binds the initial thread to one place in its constructor, before
- * beat can look; the CPUs the process may use then come from hwloc's allowed
- * set (cgroup and online CPUs), not from the thread's affinity mask. */
+ * beat can look. interpose_affinity.c records the mask from before that
+ * binding; only when it could not (no call seen) do the CPUs come from
+ * hwloc's allowed set (cgroup and online CPUs). */
 static bool allowed_from_hwloc(void)
 {
 	const char *vars[] = {"OMP_PLACES", "OMP_PROC_BIND", "GOMP_CPU_AFFINITY"};
@@ -57,7 +58,11 @@ void beat_topology_init(void)
 	cpu_set_t set;
 	CPU_ZERO(&set);
 	num_allowed = 0;
-	if (allowed_from_hwloc()) {
+	if (beat_start_affinity(&set)) {
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				allowed_cpus[num_allowed++] = c;
+	} else if (allowed_from_hwloc()) {
 		/* allowed_cpus filled */
 	} else if (sched_getaffinity(0, sizeof set, &set) == 0) {
 		for (int c = 0; c < CPU_SETSIZE; c++)
