@@ -326,7 +326,10 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		parse_bind(e->name, v);
 		break;
 	case K_PLACES:
-		snprintf(beat_cfg.places_text, sizeof beat_cfg.places_text, "%s", v);
+		free(beat_cfg.places_text);
+		beat_cfg.places_text = strdup(v);
+		if (beat_cfg.places_text == NULL)
+			beat_fatal("out of memory reading OMP_PLACES");
 		break; /* topology.c parses it against the machine */
 	case K_STACK: {
 		size_t sz;
@@ -510,8 +513,9 @@ static void config_init_once(void)
 	if (!env_of("OMP_MAX_ACTIVE_LEVELS") && !env_of("OMP_NESTED") &&
 	    (beat_cfg.nthreads_list_len > 1 || beat_cfg.bind_list_len > 1))
 		icv->max_active_levels = 255;
-	/* A valid OMP_PLACES turns binding on unless OMP_PROC_BIND says otherwise. */
-	if (beat_topology_places_init() && !env_of("OMP_PROC_BIND"))
+	/* A valid OMP_PLACES turns binding on unless OMP_PROC_BIND says
+	 * otherwise (with OMP_PROC_BIND=false it makes no places). */
+	if (beat_topology_places_init() && icv->bind == 0)
 		icv->bind = 1;
 	beat_topology_default_places();
 	if (env_of("BEAT_HELP_ENV"))

@@ -110,7 +110,7 @@ struct beat_config {
 	int max_teams;                           /* OMP_NUM_TEAMS (0: unset) */
 	int teams_thread_limit;                  /* OMP_TEAMS_THREAD_LIMIT (0: unset) */
 	int target_offload;                      /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
-	char places_text[256];                   /* OMP_PLACES as given, for display */
+	char *places_text;                       /* OMP_PLACES as given (NULL: unset) */
 	int debug;                               /* BEAT_DEBUG */
 	bool fibers;                             /* BEAT_FIBERS: tasks run on fibers and park */
 	size_t fiber_stack;                      /* BEAT_FIBER_STACK in bytes, 0: OMP_STACKSIZE */
@@ -154,6 +154,14 @@ void beat_topology_init(void);
 bool beat_topology_places_init(void);
 /* With binding on and no places: one place per CPU. */
 void beat_topology_default_places(void);
+/* places_parse.c: an explicit OMP_PLACES list as CPU sets (CPUs below
+ * BEAT_CPUBITS); returns the number of places, or -1 with *why saying what
+ * is wrong. *places is malloc'd. */
+#define BEAT_CPUBITS 1024
+struct beat_cpubits {
+	uint64_t w[BEAT_CPUBITS / 64];
+};
+long beat_places_parse(const char *text, struct beat_cpubits **places, const char **why);
 /* interpose_affinity.c: the CPU mask the initial thread had before the
  * first pthread_setaffinity_np call (libgomp's constructor binds it);
  * false when none was made. Called once, by beat_topology_init. */
