@@ -8,7 +8,9 @@
  * far) or followed by :count[:stride] (count copies, each shifted by
  * stride CPUs; count below 65536); an item is cpu[:len[:stride]] or !cpu
  * (removed from the place after all additions). At most 65536 places in
- * all; CPU numbers below CPU_SETSIZE. Whitespace may surround any token. */
+ * all; CPU numbers below the caller's limit (libgomp's: the highest CPU the
+ * process may use, rounded up to a multiple of 64). Whitespace may surround
+ * any token. */
 #include "rt.h"
 
 #include <ctype.h>
@@ -24,6 +26,7 @@ struct parser {
 	struct beat_cpubits *list;    /* places so far */
 	long n, cap;
 	long added;                   /* places added, before exclusions */
+	long cpu_limit;               /* CPU numbers must be below it */
 };
 
 static bool fail(struct parser *ps, const char *why)
@@ -74,7 +77,7 @@ static void bit_set(struct beat_cpubits *b, long c, bool on)
 
 static bool cpu_ok(struct parser *ps, long c)
 {
-	if (c < 0 || c >= BEAT_CPUBITS)
+	if (c < 0 || c >= ps->cpu_limit)
 		return fail(ps, "a CPU number is out of range");
 	return true;
 }
@@ -244,9 +247,12 @@ static bool read_list(struct parser *ps)
 	}
 }
 
-long beat_places_parse(const char *text, struct beat_cpubits **places, const char **why)
+long beat_places_parse(const char *text, long cpu_limit, struct beat_cpubits **places,
+		       const char **why)
 {
-	struct parser ps = {text, NULL, NULL, 0, 0, 0};
+	if (cpu_limit <= 0 || cpu_limit > BEAT_CPUBITS)
+		cpu_limit = BEAT_CPUBITS;
+	struct parser ps = {text, NULL, NULL, 0, 0, 0, cpu_limit};
 	if (!read_list(&ps)) {
 		free(ps.list);
 		*places = NULL;

@@ -155,13 +155,14 @@ bool beat_topology_places_init(void);
 /* With binding on and no places: one place per CPU. */
 void beat_topology_default_places(void);
 /* places_parse.c: an explicit OMP_PLACES list as CPU sets (CPUs below
- * BEAT_CPUBITS); returns the number of places, or -1 with *why saying what
+ * cpu_limit, at most BEAT_CPUBITS); returns the number of places, or -1 with *why saying what
  * is wrong. *places is malloc'd. */
 #define BEAT_CPUBITS 1024
 struct beat_cpubits {
 	uint64_t w[BEAT_CPUBITS / 64];
 };
-long beat_places_parse(const char *text, struct beat_cpubits **places, const char **why);
+long beat_places_parse(const char *text, long cpu_limit, struct beat_cpubits **places,
+		       const char **why);
 /* interpose_affinity.c: the CPU mask the initial thread had before the
  * first pthread_setaffinity_np call (libgomp's constructor binds it);
  * false when none was made. Called once, by beat_topology_init. */

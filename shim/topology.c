@@ -180,8 +180,14 @@ static bool parse_count(const char **s, long *out)
 /* The places of an explicit list that hold a CPU this process may use. */
 static bool explicit_places(const char *text, const char **why)
 {
+	/* CPU numbers up to the next multiple of 64 above the highest usable
+	 * CPU are accepted (libgomp's cpuset size), larger ones refused. */
+	int top = 0;
+	for (int i = 0; i < num_allowed; i++)
+		if (allowed_cpus[i] > top)
+			top = allowed_cpus[i];
 	struct beat_cpubits *sets;
-	long n = beat_places_parse(text, &sets, why);
+	long n = beat_places_parse(text, (top / 64 + 1) * 64L, &sets, why);
 	if (n < 0)
 		return false;
 	for (long i = 0; i < n; i++) {
