@@ -457,7 +457,7 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		break;
 	case K_STRING:
 		if (strcmp(e->name, "OMP_AFFINITY_FORMAT") == 0)
-			snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format, "%s", v);
+			beat_affinity_format_store(v, strlen(v));
 		break;
 	case K_IGNORED:
 		if (beat_cfg.debug)
@@ -497,8 +497,6 @@ static void config_init_once(void)
 	beat_cfg.predict = true;
 	beat_cfg.inline_factor = 256.0f;
 	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
-	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format,
-		 "level %%L thread %%i affinity %%A");
 
 	/* BEAT_DEBUG first so that ignored variables can be reported. */
 	for (int pass = 0; pass < 2; pass++)
@@ -586,7 +584,9 @@ void beat_config_display(bool verbose)
 	fprintf(f, "  OMP_DEFAULT_DEVICE = '%d'\n", icv->default_device);
 	fprintf(f, "  OMP_MAX_TASK_PRIORITY = '%d'\n", beat_cfg.max_task_priority);
 	fprintf(f, "  OMP_DISPLAY_AFFINITY = '%s'\n", beat_cfg.display_affinity ? "TRUE" : "FALSE");
-	fprintf(f, "  OMP_AFFINITY_FORMAT = '%s'\n", beat_cfg.affinity_format);
+	char *format = beat_affinity_format_copy();
+	fprintf(f, "  OMP_AFFINITY_FORMAT = '%s'\n", format);
+	free(format);
 	fprintf(f, "  OMP_ALLOCATOR = 'omp_default_mem_alloc'\n");
 	fprintf(f, "  OMP_TARGET_OFFLOAD = '%s'\n",
 		beat_cfg.target_offload == 1 ? "MANDATORY" : beat_cfg.target_offload == 2 ? "DISABLED" : "DEFAULT");

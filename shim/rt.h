@@ -106,7 +106,6 @@ struct beat_config {
 	bool spincount_set;
 	int display_env;                         /* 0, 1 true, 2 verbose */
 	int display_affinity;                    /* OMP_DISPLAY_AFFINITY */
-	char affinity_format[256];               /* OMP_AFFINITY_FORMAT */
 	int max_teams;                           /* OMP_NUM_TEAMS (0: unset) */
 	int teams_thread_limit;                  /* OMP_TEAMS_THREAD_LIMIT (0: unset) */
 	int target_offload;                      /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
@@ -514,6 +513,10 @@ void beat_ws_leave(struct beat_member *m);
 /* Frees what a construct allocated in its slot (doacross, mem). */
 void beat_ws_free_state(struct beat_ws *ws);
 
+/* affinity_var.c: the affinity-format-var; sets a copy of fmt[0..len),
+ * and returns a malloc'd copy of the current value. */
+void beat_affinity_format_store(const char *fmt, size_t len);
+char *beat_affinity_format_copy(void);
 /* OMP_DISPLAY_AFFINITY: prints the calling thread's affinity line
  * (implemented with the affinity-format code in gomp_compat/icv.c). */
 void beat_affinity_display(const char *format);
