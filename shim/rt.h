@@ -391,6 +391,7 @@ struct beat_team {
 	 * inline decision, so it has a line of its own */
 	_Alignas(BEAT_CACHELINE) atomic_int hungry;
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
+	bool show_affinity;      /* OMP_DISPLAY_AFFINITY: every member shows its line at the start */
 	atomic_int cancelled;    /* parallel region cancelled */
 	atomic_int ws_cancelled; /* current loop/sections cancelled (cleared by the next barrier) */
 	struct beat_ws ws_ring[BEAT_WS_RING];
@@ -439,7 +440,7 @@ struct beat_thread {
 	bool exiting;
 	pthread_t pth;
 	int bound_place;         /* place this OS thread is bound to, -1 none */
-	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: what was last shown */
+	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: size of the last outermost team it led */
 	struct beat_team *initial_team;
 	struct beat_team *spare_team; /* last team this thread led, kept for reuse */
 	/* task blocks of the standard size, freed by this thread, for reuse */

@@ -260,18 +260,33 @@ got:
 	return t->next_m;
 }
 
-/* OMP_DISPLAY_AFFINITY: a line when a thread's seat (level, number, team
- * size, place) differs from the one it last showed. */
-static void show_affinity(struct beat_thread *t, struct beat_member *m)
+/* OMP_DISPLAY_AFFINITY decides per team, as libgomp does, whether every
+ * member shows its line at the start: a team of one never does; a nested
+ * team always does; an outermost team does when its size differs from the
+ * previous outermost team its primary thread led, or when any member's
+ * thread changes place (the specification: a change for one thread is
+ * shown for all). Under proc_bind(true) a thread that stays inside its new
+ * partition counts as not moved (libgomp leaves it where it is). Called
+ * with every seat's thread taken and not yet started. */
+static bool team_shows_affinity(struct beat_thread *t, struct beat_team *team, int bind)
 {
-	if (!beat_cfg.display_affinity)
-		return;
-	unsigned long key = ((unsigned long)m->team->level << 48) ^ ((unsigned long)m->id << 32) ^
-			    ((unsigned long)m->team->nthreads << 12) ^ (unsigned long)(m->place + 1) ^ 1;
-	if (t->shown_affinity == key)
-		return;
-	t->shown_affinity = key;
-	beat_affinity_display(NULL);
+	if (team->nthreads <= 1)
+		return false;
+	if (team->level > 1)
+		return true;
+	bool show = t->shown_affinity != team->nthreads;
+	t->shown_affinity = team->nthreads;
+	for (unsigned i = 1; i < team->nthreads && !show; i++) {
+		const struct beat_member *m = &team->members[i];
+		int was = m->thread->bound_place;
+		if (m->place < 0)
+			continue;
+		if (bind == BEAT_BIND_TRUE)
+			show = was < m->place_part_first || was >= m->place_part_first + m->place_part_len;
+		else
+			show = was != m->place;
+	}
+	return show;
 }
 
 static void bind_seat(struct beat_thread *t, struct beat_member *m)
@@ -308,7 +323,8 @@ static void *worker_main(void *arg)
 		t->m = m;
 		t->task = &m->itask;
 		bind_seat(t, m);
-		show_affinity(t, m);
+		if (team->show_affinity)
+			beat_affinity_display(NULL);
 		team->fn(team->data);
 		beat_ws_leave(m); /* a construct the outlined code never ended */
 		beat_barrier_end(m);
@@ -461,16 +477,26 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 			team->members[i].itask.icv.bind = bind;
 	}
 	team->members[0].thread = t;
+	/* With OMP_DISPLAY_AFFINITY every seat is filled before any starts,
+	 * so that the team can decide whether all members show their line. */
+	bool display = beat_cfg.display_affinity;
 	for (unsigned i = 1; i < nthreads; i++) {
 		struct beat_thread *w = pool_take(t, i);
 		team->members[i].thread = w;
-		hand_over(w, &team->members[i]);
+		if (!display)
+			hand_over(w, &team->members[i]);
+	}
+	if (display) {
+		team->show_affinity = team_shows_affinity(t, team, bind);
+		for (unsigned i = 1; i < nthreads; i++)
+			hand_over(team->members[i].thread, &team->members[i]);
 	}
 	t->m = &team->members[0];
 	t->task = &team->members[0].itask;
 	if (team->members[0].place >= 0)
 		bind_seat(t, &team->members[0]);
-	show_affinity(t, &team->members[0]);
+	if (display && team->show_affinity)
+		beat_affinity_display(NULL);
 	if (beat_cfg.debug)
 		beat_warn("debug: parallel region level %u with %u threads", team->level, nthreads);
 }
