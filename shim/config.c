@@ -326,7 +326,10 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		parse_bind(e->name, v);
 		break;
 	case K_PLACES:
-		snprintf(beat_cfg.places_text, sizeof beat_cfg.places_text, "%s", v);
+		free(beat_cfg.places_text);
+		beat_cfg.places_text = strdup(v);
+		if (beat_cfg.places_text == NULL)
+			beat_fatal("out of memory reading OMP_PLACES");
 		break; /* topology.c parses it against the machine */
 	case K_STACK: {
 		size_t sz;
@@ -454,7 +457,7 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		break;
 	case K_STRING:
 		if (strcmp(e->name, "OMP_AFFINITY_FORMAT") == 0)
-			snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format, "%s", v);
+			beat_affinity_format_store(v, strlen(v));
 		break;
 	case K_IGNORED:
 		if (beat_cfg.debug)
@@ -494,8 +497,6 @@ static void config_init_once(void)
 	beat_cfg.predict = true;
 	beat_cfg.inline_factor = 256.0f;
 	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
-	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format,
-		 "level %%L thread %%i affinity %%A");
 
 	/* BEAT_DEBUG first so that ignored variables can be reported. */
 	for (int pass = 0; pass < 2; pass++)
@@ -510,8 +511,9 @@ static void config_init_once(void)
 	if (!env_of("OMP_MAX_ACTIVE_LEVELS") && !env_of("OMP_NESTED") &&
 	    (beat_cfg.nthreads_list_len > 1 || beat_cfg.bind_list_len > 1))
 		icv->max_active_levels = 255;
-	/* A valid OMP_PLACES turns binding on unless OMP_PROC_BIND says otherwise. */
-	if (beat_topology_places_init() && !env_of("OMP_PROC_BIND"))
+	/* A valid OMP_PLACES turns binding on unless OMP_PROC_BIND says
+	 * otherwise (with OMP_PROC_BIND=false it makes no places). */
+	if (beat_topology_places_init() && icv->bind == 0)
 		icv->bind = 1;
 	beat_topology_default_places();
 	if (env_of("BEAT_HELP_ENV"))
@@ -582,7 +584,9 @@ void beat_config_display(bool verbose)
 	fprintf(f, "  OMP_DEFAULT_DEVICE = '%d'\n", icv->default_device);
 	fprintf(f, "  OMP_MAX_TASK_PRIORITY = '%d'\n", beat_cfg.max_task_priority);
 	fprintf(f, "  OMP_DISPLAY_AFFINITY = '%s'\n", beat_cfg.display_affinity ? "TRUE" : "FALSE");
-	fprintf(f, "  OMP_AFFINITY_FORMAT = '%s'\n", beat_cfg.affinity_format);
+	char *format = beat_affinity_format_copy();
+	fprintf(f, "  OMP_AFFINITY_FORMAT = '%s'\n", format);
+	free(format);
 	fprintf(f, "  OMP_ALLOCATOR = 'omp_default_mem_alloc'\n");
 	fprintf(f, "  OMP_TARGET_OFFLOAD = '%s'\n",
 		beat_cfg.target_offload == 1 ? "MANDATORY" : beat_cfg.target_offload == 2 ? "DISABLED" : "DEFAULT");
