@@ -64,6 +64,7 @@ static const struct env_entry table[] = {
 	{"BEAT_FIBERS", K_BOOL, "true", "run tasks started by waiting threads on fibers, and park a task that waits (false: help on the waiting stack)"},
 	{"BEAT_FIBER_STACK", K_STACK, "OMP_STACKSIZE, else 8M", "stack size of each fiber (a task runs on one): number with optional B|K|M|G suffix"},
 	{"BEAT_FIBER_MAX", K_POSINT, "1024", "most fibers that may exist; beyond it tasks run on the waiting thread's stack"},
+	{"BEAT_PARK_MAX", K_STACK, "32M", "stack bytes that parked fibers may hold in all; beyond it a waiting task helps in place"},
 	{"BEAT_STEAL", K_STEAL, "auto", "spawn policy: auto (continuation stealing for untied creators), child, or continuation"},
 	{"BEAT_STATS", K_BOOL, "false", "print task, fiber, stealing and prediction counters to stderr at exit"},
 	{"BEAT_CLASSIFY", K_BOOL, "true", "fingerprint tasks, learn their cost and run predicted-tiny ones inline (false: every deferred task is spawned)"},
@@ -339,6 +340,8 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		}
 		if (strcmp(e->name, "BEAT_FIBER_STACK") == 0)
 			beat_cfg.fiber_stack = sz;
+		else if (strcmp(e->name, "BEAT_PARK_MAX") == 0)
+			beat_cfg.park_max = sz;
 		else if (strcmp(e->name, "OMP_STACKSIZE") == 0 || beat_cfg.stacksize == 0)
 			beat_cfg.stacksize = sz;
 		break;
@@ -492,6 +495,7 @@ static void config_init_once(void)
 	beat_cfg.spincount = 100000;
 	beat_cfg.fibers = true;
 	beat_cfg.fiber_max = 1024;
+	beat_cfg.park_max = (size_t)32 << 20;
 	beat_cfg.steal = BEAT_STEAL_AUTO;
 	beat_cfg.classify = true;
 	beat_cfg.predict = true;
@@ -597,6 +601,7 @@ void beat_config_display(bool verbose)
 		fprintf(f, "  BEAT_FIBERS = '%s'\n", beat_cfg.fibers ? "TRUE" : "FALSE");
 		fprintf(f, "  BEAT_FIBER_STACK = '%zu'\n", beat_fiber_stack_bytes());
 		fprintf(f, "  BEAT_FIBER_MAX = '%d'\n", beat_cfg.fiber_max);
+		fprintf(f, "  BEAT_PARK_MAX = '%zu'\n", beat_cfg.park_max);
 		fprintf(f, "  BEAT_STEAL = '%s'\n", steal[beat_cfg.steal]);
 		fprintf(f, "  BEAT_STATS = '%s'\n", beat_cfg.stats ? "TRUE" : "FALSE");
 		fprintf(f, "  BEAT_CLASSIFY = '%s'\n", beat_cfg.classify ? "TRUE" : "FALSE");

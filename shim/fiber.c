@@ -194,8 +194,39 @@ static void pool_push(struct beat_fiber *f)
 	beat_mutex_unlock(&pool_lock);
 }
 
+/* A fiber whose task used a deep stack gives those pages back when it is
+ * released (all but the top, which the next task touches anyway), so that
+ * pooled fibers do not keep the memory of the deepest task each ever ran.
+ * Deep means: parked that deep (fiber_sched.c), or a non-zero word at the
+ * probe depth. A page never touched reads as zero without being allocated,
+ * and after the trim it reads as zero again. */
+#define TRIM_KEEP (64 * 1024)
+#define TRIM_PROBE (256 * 1024)
+
+static bool used_deep(const struct beat_fiber *f)
+{
+	if (f->deep)
+		return true;
+#if defined(__SANITIZE_ADDRESS__)
+	return false; /* the probe could land in a stale redzone */
+#endif
+	if (f->stack_size < TRIM_PROBE + TRIM_KEEP)
+		return false;
+	const volatile long *probe = (const volatile long *)(f->stack_lo + f->stack_size - TRIM_PROBE);
+	return *probe != 0;
+}
+
+static void trim(struct beat_fiber *f)
+{
+	f->deep = false;
+	if (f->stack_size > TRIM_KEEP)
+		madvise(f->stack_lo, f->stack_size - TRIM_KEEP, MADV_DONTNEED);
+}
+
 void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 {
+	if (BEAT_UNLIKELY(used_deep(f)))
+		trim(f);
 	if (t->nfiber_cache < CACHE_MAX) {
 		f->next = t->fiber_cache;
 		t->fiber_cache = f;

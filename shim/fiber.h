@@ -60,6 +60,8 @@ struct beat_fiber {
 	char *stack_lo;               /* lowest usable byte (just above the guard) */
 	size_t stack_size;
 	bool untied;                  /* only untied tasks on its stack: may move between threads */
+	bool deep;                    /* parked with a deep stack: trimmed when released */
+	size_t park_bytes;            /* stack it holds while parked (BEAT_PARK_MAX) */
 	struct beat_task cont_item;   /* its continuation, as a deque item (spawn_first) */
 };
 

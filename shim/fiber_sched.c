@@ -177,17 +177,44 @@ void beat_fiber_pin_if_tied(struct beat_thread *t, struct beat_task *task)
 		t->fiber_cur->untied = false;
 }
 
+/* Stack bytes held by parked fibers, bounded by BEAT_PARK_MAX: each parked
+ * task keeps the stack it has used, so a program that parks many tasks with
+ * large frames would otherwise hold all of them at once. */
+static atomic_size_t parked_bytes;
+
+/* A parked stack at least this deep is given back to the kernel (below its
+ * top) when the fiber is released. */
+#define DEEP_PARK (256 * 1024)
+
+static bool park_budget_take(size_t used)
+{
+	size_t now = atomic_fetch_add_explicit(&parked_bytes, used, memory_order_relaxed);
+	if (now + used <= beat_cfg.park_max || now == 0)
+		return true; /* (one parked fiber is always allowed) */
+	atomic_fetch_sub_explicit(&parked_bytes, used, memory_order_relaxed);
+	return false;
+}
+
 bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(void *), void *arg)
 {
 	struct beat_fiber *f = t->fiber_cur;
 	if (!f || f->loop_m != m)
 		return false;
+	size_t used = (size_t)(f->stack_lo + f->stack_size - (char *)__builtin_frame_address(0));
+	if (!park_budget_take(used)) {
+		BEAT_STAT(t, park_refused);
+		return false;
+	}
+	f->park_bytes = used;
+	if (used >= DEEP_PARK)
+		f->deep = true;
 	f->wait_done = done;
 	f->wait_arg = arg;
 	struct beat_task *task = t->task;
 	t->fiber_parking = f;
 	BEAT_STAT(t, parks);
 	beat_ctx_switch(&f->ctx, f->back);
+	atomic_fetch_sub_explicit(&parked_bytes, f->park_bytes, memory_order_relaxed);
 	t = beat_self_fresh();
 	t->task = task;
 	return true;

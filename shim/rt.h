@@ -114,6 +114,7 @@ struct beat_config {
 	bool fibers;                             /* BEAT_FIBERS: tasks run on fibers and park */
 	size_t fiber_stack;                      /* BEAT_FIBER_STACK in bytes, 0: OMP_STACKSIZE */
 	int fiber_max;                           /* BEAT_FIBER_MAX */
+	size_t park_max;                         /* BEAT_PARK_MAX: stack bytes parked fibers may hold */
 	int steal;                               /* BEAT_STEAL: enum beat_steal */
 	bool stats;                              /* BEAT_STATS */
 	bool classify;                           /* BEAT_CLASSIFY: fingerprints, classes, inlining */
@@ -378,6 +379,9 @@ struct beat_member {
 	 * this seat, most recent first; the implicit task waits in a barrier */
 	struct beat_task *tied_top;
 	bool in_barrier;
+	/* a waiter that could not park (BEAT_PARK_MAX) helps in place: only
+	 * its descendants may start on top of it, untied ones too */
+	struct beat_task *narrow;
 };
 
 /* A contention group: the threads started from one initial thread (a
@@ -437,6 +441,7 @@ struct beat_stats {
 	unsigned long steals;          /* tasks taken from another member's deque */
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
+	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */
 };
 #define BEAT_STAT(t, field) \
 	__atomic_store_n(&(t)->stats.field, __atomic_load_n(&(t)->stats.field, __ATOMIC_RELAXED) + 1, \

@@ -28,6 +28,7 @@ static void stats_report(void)
 		sum.steals += LOAD(t->stats.steals);
 		sum.cont_spawns += LOAD(t->stats.cont_spawns);
 		sum.cont_stolen += LOAD(t->stats.cont_stolen);
+		sum.park_refused += LOAD(t->stats.park_refused);
 		struct beat_fp_table *tab = t->fp;
 		if (tab) {
 			for (int c = 0; c < BEAT_NCLASS; c++)
@@ -43,11 +44,11 @@ static void stats_report(void)
 	fprintf(stderr,
 		"beat: stats: threads %d\n"
 		"beat: stats: tasks deferred %lu, run at once %lu\n"
-		"beat: stats: fibers: started %lu, parked %lu, resumed %lu, migrated %lu\n"
+		"beat: stats: fibers: started %lu, parked %lu, resumed %lu, migrated %lu, helped in place %lu\n"
 		"beat: stats: fiber pool: high-water %d fibers of %zu KiB (limit %d)\n"
 		"beat: stats: steals %lu; continuation spawns %lu, continuations stolen %lu\n",
 		threads, sum.tasks_deferred, sum.tasks_immediate, sum.fiber_runs, sum.parks,
-		sum.resumes, sum.migrations, beat_fiber_count(), beat_fiber_stack_bytes() / 1024,
+		sum.resumes, sum.migrations, sum.park_refused, beat_fiber_count(), beat_fiber_stack_bytes() / 1024,
 		beat_cfg.fiber_max, sum.steals, sum.cont_spawns, sum.cont_stolen);
 	if (!beat_cfg.classify) {
 		fputs("beat: stats: classification off (BEAT_CLASSIFY=false)\n", stderr);

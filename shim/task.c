@@ -680,6 +680,8 @@ static struct beat_task *pop_own_child(struct beat_member *m, struct beat_task *
 void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 {
 	struct beat_thread *t = m->thread;
+	struct beat_task *narrow_saved = NULL;
+	bool narrowed = false;
 	if (done(arg))
 		return;
 	/* The waiter is suspended here: while it is, this thread starts only
@@ -698,7 +700,13 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 			if (!child) {
 				if (beat_fiber_park(t, m, done, arg))
 					return;
-				break; /* cannot park here after all: help instead */
+				/* Parked stacks are at their bound: help here, but
+				 * start only our own descendants on top of us, so that
+				 * this stack grows no deeper than our subtree. */
+				narrow_saved = m->narrow;
+				m->narrow = self;
+				narrowed = true;
+				break;
 			}
 			beat_fiber_pin_if_tied(t, child);
 			beat_task_execute(child);
@@ -741,6 +749,8 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 	}
 	if (hungry)
 		atomic_fetch_sub_explicit(&team->hungry, 1, memory_order_relaxed);
+	if (narrowed)
+		m->narrow = narrow_saved;
 	beat_spin_outcome(slept);
 }
 

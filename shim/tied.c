@@ -73,7 +73,13 @@ void beat_tied_leave_slow(struct beat_member *m, struct beat_task *task)
 
 bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task)
 {
-	if (task->flags & (BEAT_TASK_UNTIED | BEAT_TASK_CONT | BEAT_TASK_COMPLETE))
+	if (task->flags & (BEAT_TASK_CONT | BEAT_TASK_COMPLETE))
+		return true;
+	/* A waiter helping in place because it could not park (fiber_sched.c,
+	 * BEAT_PARK_MAX) lets only its own descendants onto its stack. */
+	if (BEAT_UNLIKELY(m->narrow != NULL) && !descends(task, m->narrow))
+		return false;
+	if (task->flags & BEAT_TASK_UNTIED)
 		return true;
 	const struct beat_task *anc = m->tied_top;
 	if (!anc) {

@@ -44,3 +44,26 @@ setup() {
     OMP_CANCELLATION=true run_both cxx_cancel_dtor 4
     OMP_CANCELLATION=true run_both cxx_cancel_dtor 8
 }
+
+@test "task_parkmem: tasks with 512 KiB frames that wait, tied and untied, 4 threads" {
+    run_both task_parkmem 4 0
+    run_both task_parkmem 4 1
+}
+
+@test "BEAT_PARK_MAX=1: waiters past the bound help in place (only their descendants on top), same results" {
+    require_beat
+    BEAT_PARK_MAX=1 BEAT_STATS=1 run_both task_parkmem 4 1
+    run grep -E "helped in place [1-9]" "$BEAT_ERR"
+    [ "$status" -eq 0 ]
+    BEAT_PARK_MAX=1 run_both task_tied_lock 4
+    BEAT_PARK_MAX=1 run_both task_algos 4
+    BEAT_PARK_MAX=1 run_both cxx_task_exceptions 4
+}
+
+@test "BEAT_PARK_MAX: a bad value warns and keeps the default" {
+    require_beat
+    BEAT_PARK_MAX=lots run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ]
+    run grep -c "BEAT_PARK_MAX='lots' is not valid" "$BEAT_ERR"
+    [ "$output" = 1 ]
+}
