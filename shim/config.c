@@ -74,7 +74,7 @@ static const struct env_entry table[] = {
 
 static const char *env_of(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = beat_getenv(name);
 	return (v && *v) ? v : NULL;
 }
 

@@ -37,6 +37,12 @@ void beat_fatal(const char *fmt, ...)
 /* Prints "beat: NAME is not supported yet" and exits with status 3. */
 void beat_unsupported(const char *name) __attribute__((noreturn));
 
+/* ------------------------------------------------------- interpose_env.c */
+
+/* The value of an environment variable beat reads (secure_getenv semantics;
+ * an empty value counts as unset). libgomp's own lookups see nothing. */
+const char *beat_getenv(const char *name);
+
 void beat_futex_wait(atomic_uint *word, unsigned expected);
 void beat_futex_wake(atomic_uint *word, int count);
 

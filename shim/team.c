@@ -611,7 +611,7 @@ __attribute__((constructor)) static void team_register_atfork(void)
 	pthread_atfork(NULL, NULL, atfork_child);
 	/* OMP_DISPLAY_ENV is printed at start, as libgomp does; otherwise the
 	 * environment is parsed on first use, so non-OpenMP programs pay nothing. */
-	const char *d = getenv("OMP_DISPLAY_ENV");
-	if (getenv("BEAT_HELP_ENV") || (d && *d && is_openmp_program()))
+	const char *d = beat_getenv("OMP_DISPLAY_ENV");
+	if (beat_getenv("BEAT_HELP_ENV") || (d && is_openmp_program()))
 		beat_config_init();
 }

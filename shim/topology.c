@@ -34,7 +34,7 @@ static bool allowed_from_hwloc(void)
 	const char *vars[] = {"OMP_PLACES", "OMP_PROC_BIND", "GOMP_CPU_AFFINITY"};
 	bool binding = false;
 	for (int i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
+		const char *v = beat_getenv(vars[i]);
 		if (v && *v && strcasecmp(v, "false") != 0)
 			binding = true;
 	}
@@ -126,7 +126,7 @@ static bool load_topology(hwloc_topology_t *topo)
 {
 	if (hwloc_topology_init(topo) != 0)
 		return false;
-	const char *xml = getenv("BEAT_TOPOLOGY");
+	const char *xml = beat_getenv("BEAT_TOPOLOGY");
 	if (xml && *xml && hwloc_topology_set_xml(*topo, xml) != 0)
 		beat_warn("BEAT_TOPOLOGY='%s' could not be read; using the machine", xml);
 	if (hwloc_topology_load(*topo) != 0) {
