@@ -127,8 +127,8 @@ static bool load_topology(hwloc_topology_t *topo)
 	if (hwloc_topology_init(topo) != 0)
 		return false;
 	const char *xml = beat_getenv("BEAT_TOPOLOGY");
-	if (xml && *xml && hwloc_topology_set_xml(*topo, xml) != 0)
-		beat_warn("BEAT_TOPOLOGY='%s' could not be read; using the machine", xml);
+	if (xml)
+		beat_topology_use_file(*topo, xml);
 	if (hwloc_topology_load(*topo) != 0) {
 		hwloc_topology_destroy(*topo);
 		return false;
