@@ -63,7 +63,7 @@ static const struct env_entry table[] = {
 	{"BEAT_TOPOLOGY", K_STRING, "unset", "an hwloc XML file to use instead of the machine's topology"},
 	{"BEAT_HELP_ENV", K_STRING, "unset", "print this table at start"},
 	{"BEAT_FIBERS", K_BOOL, "true", "run tasks started by waiting threads on fibers, and park a task that waits (false: help on the waiting stack)"},
-	{"BEAT_FIBER_STACK", K_STACK, "OMP_STACKSIZE, else a thread's default (ulimit -s)", "stack size of each fiber (a task runs on one): number with optional B|K|M|G suffix (at least 64K)"},
+	{"BEAT_FIBER_STACK", K_STACK, "OMP_STACKSIZE, else ulimit -s", "stack size of each fiber (a task runs on one): number with optional B|K|M|G suffix (at least 64K)"},
 	{"BEAT_FIBER_GUARD", K_STACK, "2M", "inaccessible region below each fiber stack: an overflow that lands in it prints a message (number with optional B|K|M|G suffix, at least 4K)"},
 	{"BEAT_FIBER_MAX", K_POSINT, "1024", "most fibers that may exist; beyond it tasks run on the waiting thread's stack"},
 	{"BEAT_STEAL", K_STEAL, "auto", "spawn policy: auto (continuation stealing for untied creators), child, or continuation"},
