@@ -138,8 +138,10 @@ static int parse_boolean_text(const char *v)
 static bool list_push(int **list, int *n, int *cap, int x)
 {
 	if (*n == *cap) {
+		if (*cap > INT_MAX / 2)
+			return false;
 		int grown = *cap ? *cap * 2 : 16;
-		int *p = grown > 0 ? realloc(*list, (size_t)grown * sizeof **list) : NULL;
+		int *p = realloc(*list, (size_t)grown * sizeof **list);
 		if (p == NULL)
 			return false;
 		*list = p;

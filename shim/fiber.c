@@ -8,9 +8,8 @@
  * stack; every other SIGSEGV, sent or faulted, gets the action it would
  * have had without beat. A fiber's stack is as large as a new thread's
  * (BEAT_FIBER_STACK, else OMP_STACKSIZE, else ulimit -s as glibc reads
- * it). On a
- * machine with several NUMA nodes a new stack prefers the node of the CPU
- * that maps it (the thread that will run on it). */
+ * it). On a machine with several NUMA nodes a new stack prefers the node of
+ * the CPU that maps it (the thread that will run on it). */
 #include "fiber.h"
 
 #include <numa.h>
