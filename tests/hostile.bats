@@ -62,6 +62,14 @@ segv_case() {
     segv_case null
 }
 
+@test "a SIGSEGV handler the program installed first still gets a raised SIGSEGV, as under libgomp" {
+    gomp g handler
+    [ "$RC" -eq 7 ] || { show g; return 1; }
+    beat b handler
+    [ "$RC" -eq 7 ] || { show b; return 1; }
+    diff -u "$D/g.out" "$D/b.out"
+}
+
 # ------------------------------------------------------------ fiber guard
 
 @test "a task frame reaching 1 MiB below a 64K fiber stack prints the overflow message" {
