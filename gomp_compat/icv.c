@@ -5,7 +5,7 @@
  * global ones in beat_cfg. Level information comes from the calling
  * thread's seat (beat_self()->m): its team's level, active level, size,
  * and the parent_member chain for ancestors. The affinity-format-var is
- * kept here (it may outgrow beat_cfg's fixed buffer) behind a mutex. */
+ * kept by shim/affinity_var.c (any length). */
 #include "rt.h"
 #include "hostapi.h"
 
@@ -305,20 +305,13 @@ BEAT_EXPORT int omp_get_place_num(void)
 	beat_config_init();
 	if (beat_num_places == 0)
 		return -1;
-	return place_of_self();
+	return beat_place_of_seat(beat_self()->m);
 }
 
-/* The place-partition-var of the calling thread: first place and length
- * (the whole list when the core has not narrowed it). */
+/* The place-partition-var of the calling thread: first place and length. */
 static void partition_of_self(int *first, int *len)
 {
-	struct beat_member *m = beat_self()->m;
-	*first = 0;
-	*len = beat_num_places;
-	if (m != NULL && m->place_part_len > 0) {
-		*first = m->place_part_first;
-		*len = m->place_part_len;
-	}
+	beat_partition_of_seat(beat_self()->m, first, len);
 }
 
 BEAT_EXPORT int omp_get_partition_num_places(void)
@@ -391,44 +384,18 @@ BEAT_EXPORT double omp_get_wtick(void)
 
 /* ----------------------------------------------- affinity-format-var */
 
-static beat_mutex_t format_lock;
-static char *format_var; /* NULL until first used: beat_cfg's value */
-
-/* Called with format_lock held. */
-static const char *format_current(void)
-{
-	if (format_var == NULL) {
-		beat_config_init();
-		return beat_cfg.affinity_format;
-	}
-	return format_var;
-}
-
+/* OMP_AFFINITY_FORMAT is read first, so that a value set by the program
+ * is never overwritten by the environment's. */
 void beat_affinity_format_set(const char *fmt, size_t len)
 {
-	char *copy = malloc(len + 1);
-	if (copy == NULL)
-		beat_fatal("out of memory setting the affinity format");
-	memcpy(copy, fmt, len);
-	copy[len] = '\0';
 	beat_config_init();
-	beat_mutex_lock(&format_lock);
-	char *old = format_var;
-	format_var = copy;
-	/* beat_cfg keeps a (possibly truncated) copy for OMP_DISPLAY_ENV. */
-	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format, "%s", copy);
-	beat_mutex_unlock(&format_lock);
-	free(old);
+	beat_affinity_format_store(fmt, len);
 }
 
 char *beat_affinity_format_dup(void)
 {
-	beat_mutex_lock(&format_lock);
-	char *copy = strdup(format_current());
-	beat_mutex_unlock(&format_lock);
-	if (copy == NULL)
-		beat_fatal("out of memory reading the affinity format");
-	return copy;
+	beat_config_init();
+	return beat_affinity_format_copy();
 }
 
 BEAT_EXPORT void omp_set_affinity_format(const char *format)

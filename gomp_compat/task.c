@@ -115,7 +115,8 @@ BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *,
 	const void *site = __builtin_return_address(0);
 	uint64_t key = 0; /* fingerprint, once computed */
 	if (BEAT_LIKELY(!(flags & (FLAG_DEPEND | FLAG_DETACH | FLAG_PRIORITY | FLAG_FINAL)) && if_clause &&
-			!cpyfn && !(t->task->flags & BEAT_TASK_FINAL) && beat_cfg.classify) &&
+			!cpyfn && !(t->task->flags & BEAT_TASK_FINAL) && beat_cfg.classify &&
+			!beat_cfg.cancellation) &&
 	    task_fast(t, site, fn, data, arg_size, flags, &key))
 		return;
 	task_general(t, site, key, fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority,
@@ -126,6 +127,10 @@ static void task_general(struct beat_thread *t, const void *site, uint64_t key, 
 			 void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
 			 unsigned flags, void **depend, int priority, void *detach)
 {
+	/* In a cancelled region or taskgroup no task is made at all: no copy
+	 * constructor runs whose destructor would then be owed. */
+	if (BEAT_UNLIKELY(beat_cfg.cancellation) && beat_cancellation_point(BEAT_CANCEL_TASKGROUP))
+		return;
 	int prio = (flags & FLAG_PRIORITY) ? priority : 0;
 	if (prio > beat_cfg.max_task_priority)
 		prio = beat_cfg.max_task_priority;
@@ -197,6 +202,8 @@ static void task_general(struct beat_thread *t, const void *site, uint64_t key, 
 		memcpy(arg, data, arg_size);
 	if (detach)
 		bflags |= BEAT_TASK_DETACHED;
+	if (cpyfn)
+		bflags |= BEAT_TASK_COPIED;
 	task->fp_key = key;
 	task->fp_sample = sample;
 	task->pclass = cls;

@@ -259,6 +259,8 @@ static void taskloop(struct taskloop *tl, unsigned long long n, unsigned long nu
 		bflags |= BEAT_TASK_FINAL;
 	if (tl->flags & FLAG_UNTIED)
 		bflags |= BEAT_TASK_UNTIED;
+	if (tl->cpyfn)
+		bflags |= BEAT_TASK_COPIED; /* runs even when cancelled (destructors) */
 	if (group) {
 		beat_taskgroup_start();
 		if (reduction)

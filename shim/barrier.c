@@ -54,8 +54,13 @@ static void barrier_wait(struct beat_member *m, atomic_uint *arrived, atomic_uin
 	struct gen_wait w = {team, gen, atomic_load_explicit(gen, memory_order_acquire), cancellable};
 	atomic_fetch_add_explicit(arrived, 1, memory_order_seq_cst);
 	try_release_one(team, arrived, gen);
-	if (!gen_moved(&w))
+	if (!gen_moved(&w)) {
+		/* An implicit task in a barrier does not constrain which tied
+		 * tasks its thread may start (tied.c). */
+		m->in_barrier = true;
 		beat_help_until(m, gen_moved, &w);
+		m->in_barrier = false;
+	}
 }
 
 bool beat_barrier(struct beat_member *m)

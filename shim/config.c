@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 struct beat_config beat_cfg;
 
@@ -409,7 +410,10 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		parse_bind(e->name, v);
 		break;
 	case K_PLACES:
-		snprintf(beat_cfg.places_text, sizeof beat_cfg.places_text, "%s", v);
+		free(beat_cfg.places_text);
+		beat_cfg.places_text = strdup(v);
+		if (beat_cfg.places_text == NULL)
+			beat_fatal("out of memory reading OMP_PLACES");
 		break; /* topology.c parses it against the machine */
 	case K_STACK: {
 		size_t sz;
@@ -536,7 +540,7 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		break;
 	case K_STRING:
 		if (strcmp(e->name, "OMP_AFFINITY_FORMAT") == 0)
-			snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format, "%s", v);
+			beat_affinity_format_store(v, strlen(v));
 		break;
 	case K_IGNORED:
 		if (beat_cfg.debug)
@@ -567,6 +571,16 @@ static size_t default_thread_stack(void)
 	return size;
 }
 
+/* libgomp warns about an OpenMP variable set to the empty string (all but
+ * OMP_AFFINITY_FORMAT, and those it ignores); so does beat, since libgomp's
+ * own warning is no longer printed. beat's variables treat it as unset. */
+static bool empty_is_invalid(const struct env_entry *e)
+{
+	if (strncmp(e->name, "OMP_", 4) != 0 && strncmp(e->name, "GOMP_", 5) != 0)
+		return false;
+	return e->kind != K_IGNORED && strcmp(e->name, "OMP_AFFINITY_FORMAT") != 0;
+}
+
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static void config_init_once(void)
@@ -592,8 +606,6 @@ static void config_init_once(void)
 	beat_cfg.predict = true;
 	beat_cfg.inline_factor = 256.0f;
 	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
-	snprintf(beat_cfg.affinity_format, sizeof beat_cfg.affinity_format,
-		 "level %%L thread %%i affinity %%A");
 
 	/* BEAT_DEBUG first so that ignored variables can be reported. */
 	for (int pass = 0; pass < 2; pass++)
@@ -604,14 +616,22 @@ static void config_init_once(void)
 			const char *v = env_of(table[i].name);
 			if (v)
 				parse_entry(&table[i], v);
+			else if (empty_is_invalid(&table[i]) && beat_getenv_is_empty(table[i].name))
+				bad_value(table[i].name, "", "empty");
 		}
 	if (!env_of("OMP_MAX_ACTIVE_LEVELS") && !env_of("OMP_NESTED") &&
 	    (beat_cfg.nthreads_list_len > 1 || beat_cfg.bind_list_len > 1))
 		icv->max_active_levels = 255;
-	/* A valid OMP_PLACES turns binding on unless OMP_PROC_BIND says otherwise. */
-	if (beat_topology_places_init() && !env_of("OMP_PROC_BIND"))
+	/* A valid OMP_PLACES turns binding on unless OMP_PROC_BIND says
+	 * otherwise (with OMP_PROC_BIND=false it makes no places). */
+	if (beat_topology_places_init() && icv->bind == 0)
 		icv->bind = 1;
 	beat_topology_default_places();
+	/* libgomp binds the initial thread to the first place when binding is
+	 * on; its constructor reads no variable now (interpose_env.c), so beat
+	 * does it, for the main thread (the one that constructor ran on). */
+	if (icv->bind != 0 && beat_num_places > 0 && gettid() == getpid())
+		beat_bind_to_place(0);
 	if (env_of("BEAT_HELP_ENV"))
 		print_help();
 	if (beat_cfg.display_env)
@@ -680,7 +700,9 @@ void beat_config_display(bool verbose)
 	fprintf(f, "  OMP_DEFAULT_DEVICE = '%d'\n", icv->default_device);
 	fprintf(f, "  OMP_MAX_TASK_PRIORITY = '%d'\n", beat_cfg.max_task_priority);
 	fprintf(f, "  OMP_DISPLAY_AFFINITY = '%s'\n", beat_cfg.display_affinity ? "TRUE" : "FALSE");
-	fprintf(f, "  OMP_AFFINITY_FORMAT = '%s'\n", beat_cfg.affinity_format);
+	char *format = beat_affinity_format_copy();
+	fprintf(f, "  OMP_AFFINITY_FORMAT = '%s'\n", format);
+	free(format);
 	fprintf(f, "  OMP_ALLOCATOR = 'omp_default_mem_alloc'\n");
 	fprintf(f, "  OMP_TARGET_OFFLOAD = '%s'\n",
 		beat_cfg.target_offload == 1 ? "MANDATORY" : beat_cfg.target_offload == 2 ? "DISABLED" : "DEFAULT");

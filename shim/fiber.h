@@ -15,6 +15,14 @@
 /* One execution context: a fiber's, or the one a help loop switched away
  * from. Under the sanitizers it also carries what they need to follow the
  * switch (stack bounds and fake stack for ASan, the fiber for TSan). */
+/* Words of __cxa_eh_globals: caught-exception stack and uncaught count
+ * (libstdc++ and libc++abi); ARM's EHABI adds the propagating exceptions. */
+#if defined(__arm__)
+#define BEAT_EH_WORDS 3
+#else
+#define BEAT_EH_WORDS 2
+#endif
+
 struct beat_ctx {
 	void *sp;
 #ifdef BEAT_CTX_UCONTEXT
@@ -24,6 +32,9 @@ struct beat_ctx {
 	size_t stack_size;
 	void *asan_fake;
 	void *tsan;
+	/* The C++ runtime's per-thread exception state (caught-exception
+	 * stack, uncaught count) of this context while it is switched out. */
+	void *eh[BEAT_EH_WORDS];
 };
 
 /* Records the calling context (a thread's own stack or a fiber running a

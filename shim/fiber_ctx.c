@@ -2,11 +2,42 @@
  * switch is fiber_switch.S (a stack-pointer swap); elsewhere, or built with
  * -DBEAT_FIBER_UCONTEXT, it is swapcontext. Under AddressSanitizer and
  * ThreadSanitizer every switch is announced to them, so they follow the
- * stacks instead of reporting false errors. */
+ * stacks instead of reporting false errors.
+ *
+ * C++ keeps its exception state per OS thread (__cxa_get_globals: the stack
+ * of caught exceptions and the uncaught count). A task that waits inside a
+ * catch block and parks would otherwise share it with whatever its thread
+ * runs next: each context keeps its own copy, swapped on every switch. The
+ * C++ runtime is looked up once a fiber is made; a program without one
+ * pays one predictable branch per switch. */
 #include "fiber.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <string.h>
+
+static void **(*_Atomic eh_get)(void);
+
+static void eh_lookup(void)
+{
+	if (atomic_load_explicit(&eh_get, memory_order_relaxed))
+		return;
+	void *sym = dlsym(RTLD_DEFAULT, "__cxa_get_globals");
+	if (sym)
+		atomic_store_explicit(&eh_get, (void **(*)(void))sym, memory_order_relaxed);
+}
+
+static inline void eh_swap(struct beat_ctx *from, const struct beat_ctx *to)
+{
+	void **(*get)(void) = atomic_load_explicit(&eh_get, memory_order_relaxed);
+	if (BEAT_LIKELY(get == NULL))
+		return;
+	void **g = get();
+	for (int i = 0; i < BEAT_EH_WORDS; i++) {
+		from->eh[i] = g[i];
+		g[i] = to->eh[i];
+	}
+}
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -33,6 +64,7 @@ void beat_ctx_init_here(struct beat_ctx *c)
 	c->stack_lo = NULL;
 	c->stack_size = 0;
 	c->asan_fake = NULL;
+	memset(c->eh, 0, sizeof c->eh);
 #ifdef CTX_TSAN
 	c->tsan = __tsan_get_current_fiber();
 #else
@@ -53,7 +85,8 @@ static void uc_entry(unsigned hi, unsigned lo)
 
 void beat_ctx_make(struct beat_ctx *c, void *lo, size_t size, void (*entry)(void *), void *arg)
 {
-	memset(c, 0, sizeof *c);
+	memset(c, 0, sizeof *c); /* no exception caught yet */
+	eh_lookup();
 	c->stack_lo = lo;
 	c->stack_size = size;
 #ifdef CTX_TSAN
@@ -117,6 +150,7 @@ void beat_ctx_first_arrival(struct beat_ctx *self)
 
 void beat_ctx_switch(struct beat_ctx *from, struct beat_ctx *to)
 {
+	eh_swap(from, to);
 #ifdef CTX_ASAN
 	asan_from = from;
 	__sanitizer_start_switch_fiber(&from->asan_fake, to->stack_lo, to->stack_size);

@@ -116,6 +116,10 @@ bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool 
 	struct beat_fiber *f = t->fiber_cur;
 	if (!fibers_on() || !f || f->loop_m != t->m || (!forced && !f->untied))
 		return false;
+	/* A suspended tied task on this fiber is on its seat's chain (tied.c)
+	 * and must finish on this seat. */
+	if (forced && t->m->tied_top && beat_tied_on_fiber(t->m, f))
+		return false;
 	struct beat_fiber *c = beat_fiber_get(t);
 	if (!c)
 		return false;

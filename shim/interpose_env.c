@@ -78,6 +78,12 @@ const char *beat_getenv(const char *name)
 	return (v && *v) ? v : NULL;
 }
 
+bool beat_getenv_is_empty(const char *name)
+{
+	const char *v = lookup_secure(name);
+	return v && !*v;
+}
+
 BEAT_EXPORT char *getenv(const char *name)
 {
 	if (from_libgomp(__builtin_return_address(0)))

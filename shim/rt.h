@@ -47,6 +47,8 @@ const char *beat_escape(const char *value, char *buf, size_t n);
 /* The value of an environment variable beat reads (secure_getenv semantics;
  * an empty value counts as unset). libgomp's own lookups see nothing. */
 const char *beat_getenv(const char *name);
+/* True when the variable is set to the empty string. */
+bool beat_getenv_is_empty(const char *name);
 
 /* ------------------------------------------------------- topology_file.c */
 
@@ -122,11 +124,10 @@ struct beat_config {
 	bool spincount_set;
 	int display_env;                         /* 0, 1 true, 2 verbose */
 	int display_affinity;                    /* OMP_DISPLAY_AFFINITY */
-	char affinity_format[256];               /* OMP_AFFINITY_FORMAT */
 	int max_teams;                           /* OMP_NUM_TEAMS (0: unset) */
 	int teams_thread_limit;                  /* OMP_TEAMS_THREAD_LIMIT (0: unset) */
 	int target_offload;                      /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
-	char places_text[256];                   /* OMP_PLACES as given, for display */
+	char *places_text;                       /* OMP_PLACES as given (NULL: unset) */
 	int debug;                               /* BEAT_DEBUG */
 	bool fibers;                             /* BEAT_FIBERS: tasks run on fibers and park */
 	size_t fiber_stack;                      /* BEAT_FIBER_STACK in bytes, 0: OMP_STACKSIZE */
@@ -172,8 +173,33 @@ void beat_topology_init(void);
 bool beat_topology_places_init(void);
 /* With binding on and no places: one place per CPU. */
 void beat_topology_default_places(void);
+/* places_parse.c: an explicit OMP_PLACES list as CPU sets (CPUs below
+ * cpu_limit, at most BEAT_CPUBITS); returns the number of places, or -1 with *why saying what
+ * is wrong. *places is malloc'd. */
+#define BEAT_CPUBITS 1024
+struct beat_cpubits {
+	uint64_t w[BEAT_CPUBITS / 64];
+};
+long beat_places_parse(const char *text, long cpu_limit, struct beat_cpubits **places,
+		       const char **why);
+/* interpose_affinity.c: the CPU mask the initial thread had before the
+ * first pthread_setaffinity_np call (libgomp's constructor binds it);
+ * false when none was made. Called once, by beat_topology_init. */
+bool beat_start_affinity(cpu_set_t *set);
 /* Binds the calling thread to place p (no-op when p < 0). */
 void beat_bind_to_place(int p);
+
+/* bind-var values (omp_proc_bind_t). */
+enum { BEAT_BIND_FALSE, BEAT_BIND_TRUE, BEAT_BIND_PRIMARY, BEAT_BIND_CLOSE, BEAT_BIND_SPREAD };
+struct beat_team;
+struct beat_member;
+/* places.c: places and place partitions of a new team's seats, from the
+ * encountering seat and the team's bind policy (no-op without places). */
+void beat_places_assign(struct beat_team *team, const struct beat_member *seat, int bind);
+/* The seat's place (the initial thread's, before its first region: 0), -1
+ * without places; its place partition (length 0 without places). */
+int beat_place_of_seat(const struct beat_member *seat);
+void beat_partition_of_seat(const struct beat_member *seat, int *first, int *len);
 
 /* ----------------------------------------------------------------- deque.c */
 
@@ -207,6 +233,7 @@ enum {
 	BEAT_TASK_CONT = 1 << 6,     /* not a task: a suspended creator's continuation (cont) */
 	BEAT_TASK_ONSTACK = 1 << 7,  /* an included task's record on its runner's stack */
 	BEAT_TASK_COMPLETE = 1 << 8, /* queued only to be completed (fulfilled from outside the team) */
+	BEAT_TASK_COPIED = 1 << 9,   /* its arguments were copy-constructed: it runs even when cancelled */
 };
 
 struct beat_team;
@@ -248,6 +275,9 @@ struct beat_task {
 	uint16_t depth;               /* nesting depth (implicit tasks: 0) */
 	uint8_t fp_sample;            /* time this task's body */
 	uint8_t pclass;               /* predicted class when it was spawned */
+	uint8_t tied_chained;         /* on its seat's chain of suspended tied tasks (tied.c) */
+	struct beat_task *tied_below; /* the next task down that chain */
+	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
 
 /* Creates a deferred task running fn(data) (data already copied into the
@@ -289,6 +319,21 @@ void beat_task_run_inline(struct beat_task *task, bool wait_completion);
 void beat_task_ready(struct beat_task *task);
 /* detach: the event handle of a task, and its fulfilment. */
 void beat_task_fulfill(struct beat_task *task);
+
+/* tied.c: the tied-task scheduling constraint. A tied task reaching a
+ * scheduling point where its thread may start other work joins its seat's
+ * chain; it leaves when its body returns. */
+void beat_tied_suspend(struct beat_member *m, struct beat_task *task);
+void beat_tied_leave_slow(struct beat_member *m, struct beat_task *task);
+static inline void beat_tied_leave(struct beat_member *m, struct beat_task *task)
+{
+	if (BEAT_UNLIKELY(task->tied_chained))
+		beat_tied_leave_slow(m, task);
+}
+/* Does a task of seat m's chain run on fiber f (f must not move)? */
+bool beat_tied_on_fiber(struct beat_member *m, const struct beat_fiber *f);
+/* May seat m (on thread t) start task now? Resuming is always allowed. */
+bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task);
 
 /* depend.c */
 struct beat_depnode;
@@ -349,6 +394,10 @@ struct beat_member {
 	int place_part_first, place_part_len; /* place-partition-var */
 	struct beat_deque deque;
 	unsigned rng;
+	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
+	 * this seat, most recent first; the implicit task waits in a barrier */
+	struct beat_task *tied_top;
+	bool in_barrier;
 };
 
 /* A contention group: the threads started from one initial thread (a
@@ -385,6 +434,7 @@ struct beat_team {
 	 * inline decision, so it has a line of its own */
 	_Alignas(BEAT_CACHELINE) atomic_int hungry;
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
+	bool show_affinity;      /* OMP_DISPLAY_AFFINITY: every member shows its line at the start */
 	atomic_int cancelled;    /* parallel region cancelled */
 	atomic_int ws_cancelled; /* current loop/sections cancelled (cleared by the next barrier) */
 	struct beat_ws ws_ring[BEAT_WS_RING];
@@ -433,7 +483,7 @@ struct beat_thread {
 	bool exiting;
 	pthread_t pth;
 	int bound_place;         /* place this OS thread is bound to, -1 none */
-	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: what was last shown */
+	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: size of the last outermost team it led */
 	struct beat_team *initial_team;
 	struct beat_team *spare_team; /* last team this thread led, kept for reuse */
 	/* task blocks of the standard size, freed by this thread, for reuse */
@@ -507,6 +557,10 @@ void beat_ws_leave(struct beat_member *m);
 /* Frees what a construct allocated in its slot (doacross, mem). */
 void beat_ws_free_state(struct beat_ws *ws);
 
+/* affinity_var.c: the affinity-format-var; sets a copy of fmt[0..len),
+ * and returns a malloc'd copy of the current value. */
+void beat_affinity_format_store(const char *fmt, size_t len);
+char *beat_affinity_format_copy(void);
 /* OMP_DISPLAY_AFFINITY: prints the calling thread's affinity line
  * (implemented with the affinity-format code in gomp_compat/icv.c). */
 void beat_affinity_display(const char *format);

@@ -119,7 +119,10 @@ void beat_task_execute(struct beat_task *task)
 	struct beat_thread *t = beat_self();
 	struct beat_task *prev = t->task;
 	t->task = task;
-	bool discarded = beat_task_cancelled(task);
+	/* A cancelled task is discarded, unless its arguments were built by
+	 * copy constructors: then its body runs (and returns at its first
+	 * cancellation point), so that their destructors run, as in libgomp. */
+	bool discarded = !(task->flags & BEAT_TASK_COPIED) && beat_task_cancelled(task);
 	if (!discarded) {
 		if (BEAT_UNLIKELY(task->fp_sample)) {
 			unsigned long parks = t->stats.parks;
@@ -137,6 +140,7 @@ void beat_task_execute(struct beat_task *task)
 	/* On a fiber an untied task may have moved to another thread. */
 	t = beat_self_fresh();
 	t->task = prev;
+	beat_tied_leave(t->m, task);
 	/* detach: the task completes at the later of return and fulfilment. */
 	if (atomic_load_explicit(&task->detach_pending, memory_order_acquire)) {
 		if (BEAT_UNLIKELY(discarded) && discard_detached(task))
@@ -208,35 +212,54 @@ static void prio_push(struct beat_team *team, struct beat_task *task)
 	beat_mutex_unlock(&team->prio_lock);
 }
 
-static struct beat_task *prio_take(struct beat_team *team)
+/* Removes entry i of the heap of n entries (lock held); returns the new
+ * count. */
+static int prio_remove_at(struct beat_task **h, int n, int i)
 {
+	struct beat_task *last = h[--n];
+	if (i == n)
+		return n;
+	/* last goes where i was: down while a child is larger, else up. */
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && h[c + 1]->priority > h[c]->priority)
+			c++;
+		if (h[c]->priority <= last->priority)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	while (i > 0 && h[(i - 1) / 2]->priority < last->priority) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = last;
+	return n;
+}
+
+/* The highest-priority task seat m may start (tied.c): the top, or when the
+ * constraint rules it out, the first entry that passes. */
+static struct beat_task *prio_take(struct beat_member *m)
+{
+	struct beat_team *team = m->team;
 	if (atomic_load_explicit(&team->prio_count, memory_order_acquire) == 0)
 		return NULL;
 	beat_mutex_lock(&team->prio_lock);
 	int n = atomic_load_explicit(&team->prio_count, memory_order_relaxed);
-	struct beat_task *top = NULL;
-	if (n > 0) {
-		struct beat_task **h = team->prio_heap;
-		top = h[0];
-		struct beat_task *last = h[--n];
-		int i = 0;
-		for (;;) {
-			int c = 2 * i + 1;
-			if (c >= n)
-				break;
-			if (c + 1 < n && h[c + 1]->priority > h[c]->priority)
-				c++;
-			if (h[c]->priority <= last->priority)
-				break;
-			h[i] = h[c];
-			i = c;
+	struct beat_task **h = team->prio_heap;
+	struct beat_task *task = NULL;
+	for (int i = 0; i < n; i++) {
+		if (beat_tied_may_start(m->thread, m, h[i])) {
+			task = h[i];
+			n = prio_remove_at(h, n, i);
+			atomic_store_explicit(&team->prio_count, n, memory_order_release);
+			break;
 		}
-		if (n > 0)
-			h[i] = last;
-		atomic_store_explicit(&team->prio_count, n, memory_order_release);
 	}
 	beat_mutex_unlock(&team->prio_lock);
-	return top;
+	return task;
 }
 
 /* The team mailbox: tasks from non-members, large tasks for idle members,
@@ -249,14 +272,19 @@ static void inbox_push(struct beat_team *team, struct beat_task *task)
 	beat_mutex_unlock(&team->inbox_lock);
 }
 
-static struct beat_task *inbox_take(struct beat_team *team)
+/* The newest inbox entry seat m may start (tied.c). */
+static struct beat_task *inbox_take(struct beat_member *m)
 {
+	struct beat_team *team = m->team;
 	if (__atomic_load_n(&team->inbox, __ATOMIC_RELAXED) == NULL)
 		return NULL;
 	beat_mutex_lock(&team->inbox_lock);
-	struct beat_task *task = team->inbox;
+	struct beat_task **pp = &team->inbox;
+	while (*pp && !beat_tied_may_start(m->thread, m, *pp))
+		pp = &(*pp)->next;
+	struct beat_task *task = *pp;
 	if (task)
-		__atomic_store_n(&team->inbox, task->next, __ATOMIC_RELAXED);
+		__atomic_store_n(pp, task->next, __ATOMIC_RELAXED);
 	beat_mutex_unlock(&team->inbox_lock);
 	return task;
 }
@@ -352,7 +380,7 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	struct beat_task *parent = t->task;
 	task->fn = fn;
 	task->parent = parent;
-	task->depth = (uint16_t)(parent->depth + 1);
+	task->depth = (uint16_t)(parent->depth + (parent->depth != UINT16_MAX));
 	task->team = t->m->team;
 	task->flags = (flags & ~(BEAT_TASK_IMPLICIT | BEAT_TASK_POOLED)) | (task->flags & BEAT_TASK_POOLED);
 	task->priority = priority;
@@ -490,6 +518,9 @@ struct beat_task *beat_task_parent_for_child(struct beat_thread *t)
 	memcpy(h, cur, sizeof *h);
 	h->flags = (cur->flags & ~(BEAT_TASK_ONSTACK | BEAT_TASK_POOLED)) | pooled;
 	h->identity = cur; /* the same task to locks it holds */
+	h->tied_chained = 0; /* the stack record stays on the tied chain, if it is */
+	h->tied_below = NULL;
+	h->tied_fiber = NULL;
 	/* Its parent becomes the nearest record that outlives stack frames,
 	 * and it holds a reference on it like any task: the descendants it
 	 * may leave behind count in that ancestor. */
@@ -533,7 +564,10 @@ unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags
 	rec.identity = NULL;
 	rec.fp_key = 0;
 	rec.nchildren = 0;
-	rec.depth = (uint16_t)(parent->depth + 1);
+	rec.depth = (uint16_t)(parent->depth + (parent->depth != UINT16_MAX));
+	rec.tied_chained = 0;
+	rec.tied_below = NULL;
+	rec.tied_fiber = NULL;
 	rec.fp_sample = 0;
 	rec.pclass = 0;
 	/* A tied task on an untied fiber keeps that fiber on this thread. */
@@ -544,8 +578,10 @@ unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags
 	t = beat_self_fresh();
 	t->task = parent;
 	struct beat_task *h = rec.promoted;
+	beat_tied_leave(t->m, &rec);
 	if (BEAT_LIKELY(h == NULL))
 		return rec.nchildren;
+	beat_tied_leave(t->m, h);
 	/* Its children's dependences are settled (none can be added now);
 	 * the heap record lives on while any child does. */
 	if (h->deps)
@@ -557,15 +593,32 @@ unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags
 
 bool beat_task_run_one(struct beat_member *m)
 {
-	struct beat_task *task = prio_take(m->team);
+	struct beat_thread *t = m->thread;
+	struct beat_team *team = m->team;
+	/* Each source's candidate must pass the tied-task scheduling
+	 * constraint (tied.c); one that does not is left for other members. */
+	struct beat_task *task = prio_take(m);
 	/* An idle poll must stay cheap: a pop writes our bottom and fences,
 	 * so look first. */
-	if (!task && beat_deque_size(&m->deque) > 0)
+	if (!task && beat_deque_size(&m->deque) > 0) {
 		task = beat_deque_pop(&m->deque);
-	if (!task)
+		if (task && !beat_tied_may_start(t, m, task)) {
+			beat_deque_push(&m->deque, task);
+			task = NULL;
+		}
+	}
+	if (!task) {
 		task = steal_any(m);
+		if (task && !beat_tied_may_start(t, m, task)) {
+			/* Taken from a deque that cannot take it back. */
+			inbox_push(team, task);
+			atomic_thread_fence(memory_order_seq_cst);
+			wake_one(team);
+			task = NULL;
+		}
+	}
 	if (!task)
-		task = inbox_take(m->team);
+		task = inbox_take(m);
 	if (!task)
 		return false;
 	if (task->flags & BEAT_TASK_CONT) {
@@ -629,6 +682,9 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 	struct beat_thread *t = m->thread;
 	if (done(arg))
 		return;
+	/* The waiter is suspended here: while it is, this thread starts only
+	 * its descendants (if it is tied). */
+	beat_tied_suspend(m, t->task);
 	if (beat_fiber_can_park(t, m)) {
 		/* A task on a fiber first runs its own queued children right here,
 		 * depth first as the serial program would (they are its
@@ -706,6 +762,7 @@ void beat_taskwait(void)
 void beat_taskyield(void)
 {
 	struct beat_thread *t = beat_self();
+	beat_tied_suspend(t->m, t->task);
 	beat_task_run_one(t->m);
 }
 

@@ -99,6 +99,8 @@ static void implicit_task_init(struct beat_member *m, struct beat_task *encounte
 	if (lvl < beat_cfg.bind_list_len)
 		it->icv.bind = beat_cfg.bind_list[lvl];
 	it->icv.list_level = lvl + 1;
+	m->tied_top = NULL;
+	m->in_barrier = false;
 }
 
 static _Atomic(struct beat_thread *) all_threads;
@@ -278,18 +280,33 @@ got:
 	return t->next_m;
 }
 
-/* OMP_DISPLAY_AFFINITY: a line when a thread's seat (level, number, team
- * size, place) differs from the one it last showed. */
-static void show_affinity(struct beat_thread *t, struct beat_member *m)
+/* OMP_DISPLAY_AFFINITY decides per team, as libgomp does, whether every
+ * member shows its line at the start: a team of one never does; a nested
+ * team always does; an outermost team does when its size differs from the
+ * previous outermost team its primary thread led, or when any member's
+ * thread changes place (the specification: a change for one thread is
+ * shown for all). Under proc_bind(true) a thread that stays inside its new
+ * partition counts as not moved (libgomp leaves it where it is). Called
+ * with every seat's thread taken and not yet started. */
+static bool team_shows_affinity(struct beat_thread *t, struct beat_team *team, int bind)
 {
-	if (!beat_cfg.display_affinity)
-		return;
-	unsigned long key = ((unsigned long)m->team->level << 48) ^ ((unsigned long)m->id << 32) ^
-			    ((unsigned long)m->team->nthreads << 12) ^ (unsigned long)(m->place + 1) ^ 1;
-	if (t->shown_affinity == key)
-		return;
-	t->shown_affinity = key;
-	beat_affinity_display(NULL);
+	if (team->nthreads <= 1)
+		return false;
+	if (team->level > 1)
+		return true;
+	bool show = t->shown_affinity != team->nthreads;
+	t->shown_affinity = team->nthreads;
+	for (unsigned i = 1; i < team->nthreads && !show; i++) {
+		const struct beat_member *m = &team->members[i];
+		int was = m->thread->bound_place;
+		if (m->place < 0)
+			continue;
+		if (bind == BEAT_BIND_TRUE)
+			show = was < m->place_part_first || was >= m->place_part_first + m->place_part_len;
+		else
+			show = was != m->place;
+	}
+	return show;
 }
 
 static void bind_seat(struct beat_thread *t, struct beat_member *m)
@@ -326,7 +343,8 @@ static void *worker_main(void *arg)
 		t->m = m;
 		t->task = &m->itask;
 		bind_seat(t, m);
-		show_affinity(t, m);
+		if (team->show_affinity)
+			beat_affinity_display(NULL);
 		team->fn(team->data);
 		beat_ws_leave(m); /* a construct the outlined code never ended */
 		beat_barrier_end(m);
@@ -357,45 +375,6 @@ static void wait_released(struct beat_thread *t, unsigned want)
 	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
 done:
 	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
-}
-
-/* Places and place partitions of the seats, following the bind policy
- * (OpenMP 5.1, 2.6.2), within the master's place partition. */
-static void assign_places(struct beat_team *team, struct beat_member *master_seat, int bind)
-{
-	if (bind == 0 || beat_num_places == 0)
-		return;
-	int first = master_seat->place_part_len > 0 ? master_seat->place_part_first : 0;
-	int np = master_seat->place_part_len > 0 ? master_seat->place_part_len : beat_num_places;
-	int p0 = master_seat->place >= 0 ? master_seat->place - first : 0;
-	if (p0 < 0 || p0 >= np)
-		p0 = 0;
-	unsigned n = team->nthreads;
-	for (unsigned i = 0; i < n; i++) {
-		struct beat_member *m = &team->members[i];
-		int off, part_off = 0, part_len = np;
-		if (bind == 2) {
-			off = p0;
-		} else if (bind == 4 && (int)n <= np) {
-			/* spread: n subpartitions of floor or ceil(np/n) places;
-			 * each thread sits on the first place of its own. */
-			int size = np / (int)n, rem = np % (int)n;
-			part_off = (int)i * size + ((int)i < rem ? (int)i : rem);
-			part_len = size + ((int)i < rem);
-			off = part_off;
-		} else if (bind == 4) {
-			/* more threads than places: consecutive threads share a place,
-			 * whose partition is that place alone */
-			off = (int)((long)i * np / n);
-			part_off = off;
-			part_len = 1;
-		} else {
-			off = (int)i % np;
-		}
-		m->place = first + (p0 + off) % np;
-		m->place_part_first = bind == 4 ? first + (p0 + part_off) % np : first;
-		m->place_part_len = part_len;
-	}
 }
 
 /* Reserves nthreads - 1 workers against OMP_THREAD_LIMIT (the whole
@@ -522,25 +501,36 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	team->active_level = outer->team->active_level + (nthreads > 1);
 	/* With bind-var false the proc_bind clause is ignored (OpenMP 5.1, 2.6.2). */
 	int bind = encountering->icv.bind == 0 ? 0 : (proc_bind ? proc_bind : encountering->icv.bind);
-	if (beat_num_places > 0 && bind != 0)
-		assign_places(team, outer, bind == 1 ? 3 : bind);
-	for (unsigned i = 0; i < nthreads; i++)
+	beat_places_assign(team, outer, bind);
+	/* The members' bind-var: the OMP_PROC_BIND list's entry for the new
+	 * level, else the policy this team was formed with (as libgomp). */
+	bool listed = encountering->icv.list_level < beat_cfg.bind_list_len;
+	for (unsigned i = 0; i < nthreads; i++) {
 		implicit_task_init(&team->members[i], encountering);
-	if (bind != 0)
-		for (unsigned i = 0; i < nthreads; i++)
-			team->members[i].itask.icv.bind =
-				team->members[i].itask.icv.bind ? team->members[i].itask.icv.bind : bind;
+		if (!listed)
+			team->members[i].itask.icv.bind = bind;
+	}
 	team->members[0].thread = t;
+	/* With OMP_DISPLAY_AFFINITY every seat is filled before any starts,
+	 * so that the team can decide whether all members show their line. */
+	bool display = beat_cfg.display_affinity;
 	for (unsigned i = 1; i < nthreads; i++) {
 		struct beat_thread *w = t->crew[i - 1];
 		team->members[i].thread = w;
-		hand_over(w, &team->members[i]);
+		if (!display)
+			hand_over(w, &team->members[i]);
+	}
+	if (display) {
+		team->show_affinity = team_shows_affinity(t, team, bind);
+		for (unsigned i = 1; i < nthreads; i++)
+			hand_over(team->members[i].thread, &team->members[i]);
 	}
 	t->m = &team->members[0];
 	t->task = &team->members[0].itask;
 	if (team->members[0].place >= 0)
 		bind_seat(t, &team->members[0]);
-	show_affinity(t, &team->members[0]);
+	if (display && team->show_affinity)
+		beat_affinity_display(NULL);
 	if (beat_cfg.debug)
 		beat_warn("debug: parallel region level %u with %u threads", team->level, nthreads);
 }

@@ -9,6 +9,7 @@
 #include "rt.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <hwloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,38 +28,18 @@ static bool load_topology(hwloc_topology_t *topo);
 
 /* With OMP_PLACES or OMP_PROC_BIND set, libgomp (which stays loaded beside
  * beat) binds the initial thread to one place in its constructor, before
- * beat can look; the CPUs the process may use then come from hwloc's allowed
- * set (cgroup and online CPUs), not from the thread's affinity mask. */
-static bool allowed_from_hwloc(void)
-{
-	const char *vars[] = {"OMP_PLACES", "OMP_PROC_BIND", "GOMP_CPU_AFFINITY"};
-	bool binding = false;
-	for (int i = 0; i < 3; i++) {
-		const char *v = beat_getenv(vars[i]);
-		if (v && *v && strcasecmp(v, "false") != 0)
-			binding = true;
-	}
-	if (!binding)
-		return false;
-	hwloc_topology_t topo;
-	if (!load_topology(&topo))
-		return false;
-	int c;
-	hwloc_bitmap_foreach_begin(c, hwloc_topology_get_allowed_cpuset(topo))
-		if (c < CPU_SETSIZE && num_allowed < CPU_SETSIZE)
-			allowed_cpus[num_allowed++] = c;
-	hwloc_bitmap_foreach_end();
-	hwloc_topology_destroy(topo);
-	return num_allowed > 0;
-}
-
+ * beat can look: interpose_affinity.c keeps the mask from before that
+ * binding. Otherwise the thread's mask is the one the process started with
+ * (taskset, cgroup cpusets). */
 void beat_topology_init(void)
 {
 	cpu_set_t set;
 	CPU_ZERO(&set);
 	num_allowed = 0;
-	if (allowed_from_hwloc()) {
-		/* allowed_cpus filled */
+	if (beat_start_affinity(&set)) {
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				allowed_cpus[num_allowed++] = c;
 	} else if (sched_getaffinity(0, sizeof set, &set) == 0) {
 		for (int c = 0; c < CPU_SETSIZE; c++)
 			if (CPU_ISSET(c, &set))
@@ -80,20 +61,33 @@ static bool cpu_allowed(int c)
 	return false;
 }
 
+static int places_cap;
+
+/* Appends a place of the allowed CPUs among cpus (none: no place). */
 static void add_place(const int *cpus, int n)
 {
 	int kept[CPU_SETSIZE];
 	int k = 0;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && k < CPU_SETSIZE; i++)
 		if (cpu_allowed(cpus[i]))
 			kept[k++] = cpus[i];
 	if (k == 0)
 		return;
-	beat_places = realloc(beat_places, (beat_num_places + 1) * sizeof *beat_places);
-	struct beat_place *p = &beat_places[beat_num_places++];
+	if (beat_num_places == places_cap) {
+		int cap = places_cap ? places_cap * 2 : 16;
+		struct beat_place *l = realloc(beat_places, (size_t)cap * sizeof *l);
+		if (l == NULL)
+			beat_fatal("out of memory for the place list");
+		beat_places = l;
+		places_cap = cap;
+	}
+	struct beat_place *p = &beat_places[beat_num_places];
+	p->cpus = malloc((size_t)k * sizeof(int));
+	if (p->cpus == NULL)
+		beat_fatal("out of memory for the place list");
 	p->ncpus = k;
-	p->cpus = malloc(k * sizeof(int));
-	memcpy(p->cpus, kept, k * sizeof(int));
+	memcpy(p->cpus, kept, (size_t)k * sizeof(int));
+	beat_num_places++;
 }
 
 static void clear_places(void)
@@ -103,6 +97,7 @@ static void clear_places(void)
 	free(beat_places);
 	beat_places = NULL;
 	beat_num_places = 0;
+	places_cap = 0;
 }
 
 static hwloc_obj_type_t abstract_type(const char *w, size_t n, bool *ok)
@@ -161,126 +156,124 @@ static bool abstract_places(hwloc_obj_type_t type, long limit)
 	return beat_num_places > 0;
 }
 
-static bool parse_num(const char **s, long *out)
+/* A positive count in abstract_name(count); false on overflow. */
+static bool parse_count(const char **s, long *out)
 {
 	const char *p = *s;
 	while (isspace((unsigned char)*p))
 		p++;
-	bool neg = false;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
 	if (!isdigit((unsigned char)*p))
 		return false;
 	long v = 0;
-	while (isdigit((unsigned char)*p))
+	while (isdigit((unsigned char)*p)) {
+		if (v > (LONG_MAX - 9) / 10)
+			return false;
 		v = v * 10 + (*p++ - '0');
+	}
 	while (isspace((unsigned char)*p))
 		p++;
-	*out = neg ? -v : v;
+	*out = v;
 	*s = p;
 	return true;
 }
 
-/* {res[:len[:stride]],...} possibly followed by :count[:stride]. */
-static bool explicit_places(const char *text)
+static bool binding_refused(void);
+
+/* The places of an explicit list that hold a CPU this process may use
+ * (with libgomp's notice when some have none). */
+static bool explicit_places(const char *text, const char **why)
 {
-	const char *s = text;
-	for (;;) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s != '{')
-			return false;
-		s++;
-		int cpus[CPU_SETSIZE];
-		int n = 0;
-		for (;;) {
-			long first, len = 1, stride = 1;
-			if (!parse_num(&s, &first) || first < 0)
-				return false;
-			if (*s == ':') {
-				s++;
-				if (!parse_num(&s, &len) || len <= 0)
-					return false;
-				if (*s == ':') {
-					s++;
-					if (!parse_num(&s, &stride))
-						return false;
-				}
-			}
-			for (long i = 0; i < len && n < CPU_SETSIZE; i++) {
-				long c = first + i * stride;
-				if (c >= 0 && c < CPU_SETSIZE)
-					cpus[n++] = (int)c;
-			}
-			if (*s == ',') {
-				s++;
-				continue;
-			}
-			if (*s == '}')
-				break;
-			return false;
-		}
-		s++;
-		long count = 1, stride = n;
-		if (*s == ':') {
-			s++;
-			if (!parse_num(&s, &count) || count <= 0)
-				return false;
-			if (*s == ':') {
-				s++;
-				if (!parse_num(&s, &stride))
-					return false;
-			}
-		}
-		for (long k = 0; k < count; k++) {
-			int shifted[CPU_SETSIZE];
-			for (int i = 0; i < n; i++)
-				shifted[i] = cpus[i] + (int)(k * stride);
-			add_place(shifted, n);
-		}
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '\0')
-			return true;
-		if (*s != ',')
-			return false;
-		s++;
+	/* CPU numbers up to the next multiple of 64 above the highest usable
+	 * CPU are accepted (libgomp's cpuset size), larger ones refused. */
+	int top = 0;
+	for (int i = 0; i < num_allowed; i++)
+		if (allowed_cpus[i] > top)
+			top = allowed_cpus[i];
+	struct beat_cpubits *sets;
+	long n = beat_places_parse(text, (top / 64 + 1) * 64L, &sets, why);
+	if (n < 0)
+		return false;
+	for (long i = 0; i < n; i++) {
+		int cpus[BEAT_CPUBITS];
+		int k = 0;
+		for (int c = 0; c < BEAT_CPUBITS; c++)
+			if ((sets[i].w[c / 64] >> (c % 64)) & 1)
+				cpus[k++] = c;
+		add_place(cpus, k);
 	}
+	free(sets);
+	if (beat_num_places == 0)
+		*why = "none of its places has a CPU this process may use";
+	else if (beat_num_places < n && !binding_refused())
+		beat_warn("number of places reduced from %ld to %d because some places have no CPU this process may use",
+			  n, beat_num_places);
+	return beat_num_places > 0;
+}
+
+/* threads|cores|ll_caches|numa_domains|sockets, optionally (count). */
+static bool abstract_places_text(const char *w, size_t n, const char **why)
+{
+	bool known;
+	hwloc_obj_type_t type = abstract_type(w, n, &known);
+	const char *rest = w + n;
+	long limit = 0;
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (!known) {
+		*why = "expected threads, cores, ll_caches, numa_domains, sockets or a list of {cpus}";
+		return false;
+	}
+	if (*rest == '(') {
+		rest++;
+		if (!parse_count(&rest, &limit) || limit <= 0 || *rest != ')') {
+			*why = "the count in parentheses must be a positive integer";
+			return false;
+		}
+		rest++;
+	}
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (*rest != '\0') {
+		*why = "unexpected text after the place name";
+		return false;
+	}
+	if (!abstract_places(type, limit)) {
+		*why = "the topology has no such places";
+		return false;
+	}
+	return true;
+}
+
+/* OMP_PROC_BIND set (validly) with false first: libgomp checks OMP_PLACES
+ * but makes no places. */
+static bool binding_refused(void)
+{
+	return beat_cfg.bind_list_len > 0 && beat_cfg.initial.bind == BEAT_BIND_FALSE;
 }
 
 bool beat_topology_places_init(void)
 {
 	const char *text = beat_cfg.places_text;
-	if (text[0]) {
-		const char *w = text;
-		while (isspace((unsigned char)*w))
-			w++;
-		size_t n = 0;
-		while (isalpha((unsigned char)w[n]) || w[n] == '_')
-			n++;
-		bool ok = false;
-		if (n > 0) {
-			bool known;
-			hwloc_obj_type_t type = abstract_type(w, n, &known);
-			const char *rest = w + n;
-			long limit = 0;
-			if (known && *rest == '(') {
-				rest++;
-				if (!parse_num(&rest, &limit) || limit <= 0 || *rest != ')')
-					known = false;
-				else
-					rest++;
-			}
-			while (isspace((unsigned char)*rest))
-				rest++;
-			ok = known && *rest == '\0' && abstract_places(type, limit);
-		} else {
-			ok = explicit_places(text);
-		}
-		if (!ok) {
-			clear_places();
-			beat_warn("OMP_PLACES='%s' is not valid (expected an abstract name or a list of {cpus}); using the default (no places; one per CPU when binding)", text);
-		}
+	if (text == NULL)
+		return false;
+	const char *w = text;
+	while (isspace((unsigned char)*w))
+		w++;
+	size_t n = 0;
+	while (isalpha((unsigned char)w[n]) || w[n] == '_')
+		n++;
+	const char *why = NULL;
+	bool ok;
+	if (n > 0)
+		ok = abstract_places_text(w, n, &why);
+	else
+		ok = explicit_places(text, &why);
+	if (!ok || binding_refused())
+		clear_places();
+	if (!ok) {
+		size_t len = strlen(text);
+		beat_warn("OMP_PLACES='%.200s%s' is not valid (%s); using the default (no places; one per CPU when binding)",
+			  text, len > 200 ? "..." : "", why);
 	}
 	return beat_num_places > 0;
 }

@@ -46,10 +46,15 @@ program_libs() {
     esac
 }
 
-# build_program NAME: make build/tests/NAME from tests/programs/NAME.c if stale.
+# build_program NAME: make build/tests/NAME from tests/programs/NAME.c (or
+# NAME.cpp, built with g++) if stale.
 build_program() {
     local name=$1
-    local src="$PROG_DIR/$name.c" bin="$BUILD_DIR/$name"
+    local src="$PROG_DIR/$name.c" bin="$BUILD_DIR/$name" cc=gcc
+    if [ ! -f "$src" ] && [ -f "$PROG_DIR/$name.cpp" ]; then
+        src="$PROG_DIR/$name.cpp"
+        cc=g++
+    fi
     if [ ! -f "$src" ]; then
         echo "no such test program: $src" >&2
         return 1
@@ -60,7 +65,7 @@ build_program() {
     mkdir -p "$BUILD_DIR"
     local tmp="$bin.tmp.$$.${BASHPID:-0}.$RANDOM"
     # shellcheck disable=SC2046
-    if ! gcc $(program_cflags "$name") -o "$tmp" "$src" -lm $(program_libs "$name"); then
+    if ! "$cc" $(program_cflags "$name") -o "$tmp" "$src" -lm $(program_libs "$name"); then
         rm -f "$tmp"
         echo "failed to build $src" >&2
         return 1

@@ -233,6 +233,17 @@ spin_same() {
     one_warning OMP_NUM_THREADS
 }
 
+@test "an OpenMP variable set to the empty string warns once, as libgomp warns" {
+    local v
+    for v in OMP_PROC_BIND OMP_NUM_THREADS OMP_SCHEDULE GOMP_SPINCOUNT; do
+        env "$v=" "$P" team 1 >"$D/g.out" 2>"$D/g.err" || true
+        grep -q "value for environment variable $v" "$D/g.err" || { echo "libgomp, $v empty:"; cat "$D/g.err"; return 1; }
+        env "$v=" LD_PRELOAD="$BEAT_LIB" "$P" team 1 >"$D/b.out" 2>"$D/b.err" || true
+        RC=0
+        one_warning "$v"
+    done
+}
+
 @test "OMP_DISPLAY_ENV=true prints one block" {
     OMP_DISPLAY_ENV=true beat b team 1
     [ "$RC" -eq 0 ] || { show b; return 1; }

@@ -1,0 +1,119 @@
+/* places.c: the place and the place partition each member of a new team
+ * gets, from the encountering seat's place and partition and the team's
+ * proc_bind policy (OpenMP 5.1, 2.6.2), making libgomp's choices where the
+ * specification leaves room.
+ *
+ * The rules, for T threads over a partition of P places that starts at
+ * place `off`, the primary thread sitting on place p:
+ * - a team of one keeps the encountering seat's place and partition;
+ * - primary (master), and false while places exist: every thread on p,
+ *   each keeping the encountering partition;
+ * - close (and true): from p on, one thread per place when T <= P; when
+ *   T > P the first T - T%P threads go floor(T/P) to a place, and the
+ *   remaining T%P threads one per place, starting again at p. Everyone keeps
+ *   the encountering partition;
+ * - spread, T <= P: the partition is cut into T subpartitions, the first
+ *   P%T of them one place longer; the primary thread keeps p and takes the
+ *   subpartition holding p, the others take the following subpartitions in
+ *   turn (wrapping) and sit on their first place;
+ * - spread, T > P: places as for close, and each thread's partition is its
+ *   own place.
+ * The primary thread is never moved: only its partition can narrow. */
+#include "rt.h"
+
+#include <stdbool.h>
+
+/* The seat's place and partition; a seat that has none yet (the initial
+ * thread before its first region) is on place 0 with the whole list. */
+static void seat_places(const struct beat_member *seat, int *p, int *off, int *len)
+{
+	*p = 0;
+	*off = 0;
+	*len = beat_num_places;
+	if (seat == NULL || seat->place < 0)
+		return;
+	if (seat->place_part_len > 0 && seat->place_part_first >= 0 &&
+	    seat->place_part_first + seat->place_part_len <= beat_num_places) {
+		*off = seat->place_part_first;
+		*len = seat->place_part_len;
+	}
+	*p = seat->place;
+	if (*p < *off || *p >= *off + *len)
+		*p = *off;
+}
+
+static void seat_set(struct beat_member *m, int place, int off, int len)
+{
+	m->place = place;
+	m->place_part_first = off;
+	m->place_part_len = len;
+}
+
+/* close, and spread with more threads than places (unit partitions). */
+static void fill_in_turn(struct beat_team *team, int p, int off, int len, bool unit)
+{
+	unsigned n = team->nthreads;
+	unsigned per = n > (unsigned)len ? n / (unsigned)len : 1;
+	unsigned extra_from = n > (unsigned)len ? n - n % (unsigned)len : n;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned step = i < extra_from ? i / per : i - extra_from;
+		int place = off + (int)(((unsigned)(p - off) + step) % (unsigned)len);
+		if (unit)
+			seat_set(&team->members[i], place, place, 1);
+		else
+			seat_set(&team->members[i], place, off, len);
+	}
+}
+
+/* spread with no more threads than places. */
+static void spread_subpartitions(struct beat_team *team, int p, int off, int len)
+{
+	int n = (int)team->nthreads;
+	int s = len / n;
+	int long_end = off + (s + 1) * (len % n); /* subpartitions before it have s + 1 places */
+	int start = p < long_end ? p - (p - off) % (s + 1) : p - (p - long_end) % s;
+	seat_set(&team->members[0], p, start, start < long_end ? s + 1 : s);
+	int q = start;
+	for (int i = 1; i < n; i++) {
+		q += q < long_end ? s + 1 : s;
+		if (q >= off + len)
+			q = off;
+		seat_set(&team->members[i], q, q, q < long_end ? s + 1 : s);
+	}
+}
+
+void beat_places_assign(struct beat_team *team, const struct beat_member *seat, int bind)
+{
+	if (beat_num_places <= 0)
+		return;
+	int p, off, len;
+	seat_places(seat, &p, &off, &len);
+	unsigned n = team->nthreads;
+	if (n <= 1 || bind == BEAT_BIND_PRIMARY || bind == BEAT_BIND_FALSE) {
+		for (unsigned i = 0; i < n; i++)
+			seat_set(&team->members[i], p, off, len);
+		return;
+	}
+	if (bind == BEAT_BIND_SPREAD && n <= (unsigned)len)
+		spread_subpartitions(team, p, off, len);
+	else
+		fill_in_turn(team, p, off, len, bind == BEAT_BIND_SPREAD);
+}
+
+int beat_place_of_seat(const struct beat_member *seat)
+{
+	if (beat_num_places <= 0)
+		return -1;
+	int p, off, len;
+	seat_places(seat, &p, &off, &len);
+	return p;
+}
+
+void beat_partition_of_seat(const struct beat_member *seat, int *first, int *len)
+{
+	int p;
+	*first = 0;
+	*len = 0;
+	if (beat_num_places > 0)
+		seat_places(seat, &p, first, len);
+}

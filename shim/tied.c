@@ -1,0 +1,97 @@
+/* tied.c: OpenMP's tied-task scheduling constraint. While tied tasks are
+ * suspended on a thread (parked on a fiber, or waiting on the thread's
+ * stack), that thread may start a new tied task only if it descends from
+ * every one of them; untied tasks and resuming suspended ones are free, and
+ * an implicit task waiting in a barrier does not count. Without the rule a
+ * task that holds a lock across a taskwait can be buried by a sibling that
+ * blocks on the same lock, on the only thread that may resume it.
+ *
+ * Design: each seat keeps a chain of the tied tasks suspended on it (most
+ * recent on top). A task joins the chain lazily, the first time it reaches a
+ * scheduling point where the thread may start other work (a wait or a
+ * taskyield), so tasks that never wait pay nothing; it leaves the chain when
+ * its body returns. Since every task started while the chain is non-empty
+ * descends from its top, the chain is ordered by ancestry and the top alone
+ * decides: a candidate is allowed when it descends from the top (or, with an
+ * empty chain, from the seat's implicit task when that waits outside a
+ * barrier). The descent check walks parent links for exactly the depth
+ * difference, one step for the common case of a child of the waiter.
+ *
+ * Forced continuation stealing (BEAT_STEAL=continuation) may move a tied
+ * creator to a thief's thread; a creator whose fiber holds a task of the
+ * chain is never offered to thieves (beat_tied_on_fiber), so an entry always
+ * leaves the chain of the seat it joined. */
+#include "rt.h"
+
+/* Does task descend from anc (a task record, or a stack record that was
+ * moved to the heap: children point at the heap copy, whose identity is the
+ * stack record)? */
+static bool descends(const struct beat_task *task, const struct beat_task *anc)
+{
+	if (anc->depth == UINT16_MAX || task->depth == UINT16_MAX) {
+		/* Depth saturated: walk to the implicit task. */
+		for (const struct beat_task *p = task->parent; p; p = p->parent) {
+			if (p == anc || (p->identity && p->identity == anc))
+				return true;
+			if (p->flags & BEAT_TASK_IMPLICIT)
+				return false;
+		}
+		return false;
+	}
+	int steps = (int)task->depth - (int)anc->depth;
+	if (steps <= 0)
+		return false;
+	const struct beat_task *p = task;
+	while (steps-- > 0) {
+		p = p->parent;
+		if (!p)
+			return false;
+	}
+	return p == anc || (p->identity && p->identity == anc);
+}
+
+void beat_tied_suspend(struct beat_member *m, struct beat_task *task)
+{
+	if (task->tied_chained || (task->flags & (BEAT_TASK_UNTIED | BEAT_TASK_IMPLICIT)))
+		return;
+	task->tied_below = m->tied_top;
+	task->tied_fiber = m->thread->fiber_cur;
+	task->tied_chained = 1;
+	m->tied_top = task;
+}
+
+void beat_tied_leave_slow(struct beat_member *m, struct beat_task *task)
+{
+	struct beat_task **pp = &m->tied_top;
+	while (*pp && *pp != task)
+		pp = &(*pp)->tied_below;
+	if (*pp)
+		*pp = task->tied_below;
+	task->tied_below = NULL;
+	task->tied_chained = 0;
+}
+
+bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task)
+{
+	if (task->flags & (BEAT_TASK_UNTIED | BEAT_TASK_CONT | BEAT_TASK_COMPLETE))
+		return true;
+	const struct beat_task *anc = m->tied_top;
+	if (!anc) {
+		/* Only the implicit task can be waiting: in a barrier it does not
+		 * constrain; anywhere else (taskwait, taskgroup, a dependence,
+		 * taskyield, a worksharing slot) new tied tasks must be its own
+		 * descendants. */
+		if (t->task != &m->itask || m->in_barrier)
+			return true;
+		anc = &m->itask;
+	}
+	return descends(task, anc);
+}
+
+bool beat_tied_on_fiber(struct beat_member *m, const struct beat_fiber *f)
+{
+	for (const struct beat_task *c = m->tied_top; c; c = c->tied_below)
+		if (c->tied_fiber == f)
+			return true;
+	return false;
+}
