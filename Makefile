@@ -35,9 +35,9 @@ $(BUILD)/obj/%.o: %.S
 
 # Every symbol of the system libgomp (gomp_compat/libgomp.symbols) that no
 # source file defines becomes a loud "not supported yet" entry.
-$(UNSUP_C) $(MAP): $(OBJS) gomp_compat/libgomp.symbols scripts/gen-abi
+$(UNSUP_C) $(MAP): $(OBJS) gomp_compat/libgomp.symbols scripts/gen-abi shim/interpose.map
 	@mkdir -p $(BUILD)/gen
-	scripts/gen-abi gomp_compat/libgomp.symbols $(UNSUP_C) $(MAP) $(OBJS)
+	scripts/gen-abi gomp_compat/libgomp.symbols $(UNSUP_C) $(MAP) $(OBJS) shim/interpose.map
 
 $(UNSUP_O): $(UNSUP_C)
 	@mkdir -p $(dir $@)

@@ -79,7 +79,7 @@ static const struct {
 /* OMP_ALLOCATOR names one predefined allocator (case-insensitive). */
 static void read_env_allocator(void)
 {
-	const char *v = getenv("OMP_ALLOCATOR");
+	const char *v = beat_getenv("OMP_ALLOCATOR");
 	if (v == NULL)
 		return;
 	while (isspace((unsigned char)*v))

@@ -12,10 +12,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 struct beat_config beat_cfg;
 
@@ -44,7 +46,7 @@ static const struct env_entry table[] = {
 	{"OMP_STACKSIZE", K_STACK, "system default", "stack size of worker threads: number with optional B|K|M|G suffix (default unit K)"},
 	{"GOMP_STACKSIZE", K_STACK, "system default", "libgomp's name for OMP_STACKSIZE (OMP_STACKSIZE wins)"},
 	{"OMP_WAIT_POLICY", K_WAIT, "unset", "active: waiting threads poll long; passive: they sleep at once"},
-	{"GOMP_SPINCOUNT", K_SPIN, "100000", "polls before a waiting thread sleeps (a number or 'infinite')"},
+	{"GOMP_SPINCOUNT", K_SPIN, "100000", "polls before a waiting thread sleeps: a number with an optional k, M, G or T suffix (x1000 each), or 'infinite'"},
 	{"OMP_CANCELLATION", K_BOOL, "false", "enable the cancel construct"},
 	{"OMP_MAX_TASK_PRIORITY", K_PRIO, "0", "largest priority value honoured for tasks"},
 	{"OMP_DEFAULT_DEVICE", K_DEVICE, "0", "default target device (beat runs target regions on the host)"},
@@ -62,7 +64,8 @@ static const struct env_entry table[] = {
 	{"BEAT_TOPOLOGY", K_STRING, "unset", "an hwloc XML file to use instead of the machine's topology"},
 	{"BEAT_HELP_ENV", K_STRING, "unset", "print this table at start"},
 	{"BEAT_FIBERS", K_BOOL, "true", "run tasks started by waiting threads on fibers, and park a task that waits (false: help on the waiting stack)"},
-	{"BEAT_FIBER_STACK", K_STACK, "OMP_STACKSIZE, else 8M", "stack size of each fiber (a task runs on one): number with optional B|K|M|G suffix"},
+	{"BEAT_FIBER_STACK", K_STACK, "OMP_STACKSIZE, else ulimit -s", "stack size of each fiber (a task runs on one): number with optional B|K|M|G suffix (at least 64K)"},
+	{"BEAT_FIBER_GUARD", K_STACK, "2M", "inaccessible region below each fiber stack: an overflow that lands in it prints a message (number with optional B|K|M|G suffix, at least 4K)"},
 	{"BEAT_FIBER_MAX", K_POSINT, "1024", "most fibers that may exist; beyond it tasks run on the waiting thread's stack"},
 	{"BEAT_PARK_MAX", K_STACK, "32M", "stack bytes that parked fibers may hold in all; beyond it a waiting task helps in place"},
 	{"BEAT_STEAL", K_STEAL, "auto", "spawn policy: auto (continuation stealing for untied creators), child, or continuation"},
@@ -75,7 +78,7 @@ static const struct env_entry table[] = {
 
 static const char *env_of(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = beat_getenv(name);
 	return (v && *v) ? v : NULL;
 }
 
@@ -85,7 +88,9 @@ static void bad_value(const char *name, const char *value, const char *why)
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(table[i].name, name) == 0)
 			dflt = table[i].dflt;
-	beat_warn("%s='%s' is not valid (%s); using the default (%s)", name, value, why, dflt);
+	char shown[400];
+	beat_warn("%s='%s' is not valid (%s); using the default (%s)", name,
+		  beat_escape(value, shown, sizeof shown), why, dflt);
 }
 
 static const char *skip_space(const char *s)
@@ -130,28 +135,52 @@ static int parse_boolean_text(const char *v)
 	return -1;
 }
 
+/* Appends x to a growing list (one entry per nesting level, any number of
+ * levels, as libgomp allows); false when memory runs out. */
+static bool list_push(int **list, int *n, int *cap, int x)
+{
+	if (*n == *cap) {
+		if (*cap > INT_MAX / 2)
+			return false;
+		int grown = *cap ? *cap * 2 : 16;
+		int *p = realloc(*list, (size_t)grown * sizeof **list);
+		if (p == NULL)
+			return false;
+		*list = p;
+		*cap = grown;
+	}
+	(*list)[(*n)++] = x;
+	return true;
+}
+
 static void parse_nthreads(const char *name, const char *v)
 {
-	int list[BEAT_MAX_LEVELS_LIST];
-	int n = 0;
+	int *list = NULL;
+	int n = 0, cap = 0;
 	const char *s = v;
 	for (;;) {
 		long x;
 		if (!parse_long(&s, &x) || x <= 0 || x > INT_MAX) {
+			free(list);
 			bad_value(name, v, "expected positive integers separated by commas");
 			return;
 		}
-		if (n < BEAT_MAX_LEVELS_LIST)
-			list[n++] = (int)x;
+		if (!list_push(&list, &n, &cap, (int)x)) {
+			free(list);
+			bad_value(name, v, "out of memory");
+			return;
+		}
 		if (*s == '\0')
 			break;
 		if (*s != ',') {
+			free(list);
 			bad_value(name, v, "expected positive integers separated by commas");
 			return;
 		}
 		s++;
 	}
-	memcpy(beat_cfg.nthreads_list, list, sizeof list);
+	free(beat_cfg.nthreads_list);
+	beat_cfg.nthreads_list = list;
 	beat_cfg.nthreads_list_len = n;
 	beat_cfg.initial.nthreads = list[0];
 }
@@ -219,8 +248,8 @@ static int bind_word(const char *s, size_t n)
 
 static void parse_bind(const char *name, const char *v)
 {
-	int list[BEAT_MAX_LEVELS_LIST];
-	int n = 0;
+	int *list = NULL;
+	int n = 0, cap = 0;
 	const char *s = v;
 	for (;;) {
 		s = skip_space(s);
@@ -230,42 +259,97 @@ static void parse_bind(const char *name, const char *v)
 		int b = bind_word(w, s - w);
 		s = skip_space(s);
 		if (b < 0 || (n > 0 && b <= 1) || (n == 0 && b <= 1 && *s == ',')) {
+			free(list);
 			bad_value(name, v, "expected true, false, or a list of primary, master, close, spread");
 			return;
 		}
-		if (n < BEAT_MAX_LEVELS_LIST)
-			list[n++] = b;
+		if (!list_push(&list, &n, &cap, b)) {
+			free(list);
+			bad_value(name, v, "out of memory");
+			return;
+		}
 		if (*s == '\0')
 			break;
 		if (*s != ',') {
+			free(list);
 			bad_value(name, v, "expected true, false, or a list of primary, master, close, spread");
 			return;
 		}
 		s++;
 	}
-	memcpy(beat_cfg.bind_list, list, sizeof list);
+	free(beat_cfg.bind_list);
+	beat_cfg.bind_list = list;
 	beat_cfg.bind_list_len = n;
 	beat_cfg.initial.bind = list[0];
 }
 
-static bool parse_size(const char *v, size_t *out)
+/* The largest stack or guard size accepted: 1 TiB, far beyond any real
+ * stack, and small enough that page rounding and adding a guard region can
+ * never overflow. */
+#define MAX_SIZE (1ull << 40)
+
+/* Parses N[B|K|M|G] (default unit K, as libgomp) into *out; returns NULL, or
+ * why the text is not a valid size. */
+static const char *parse_size(const char *v, size_t *out)
 {
-	const char *s = v;
-	long x;
-	if (!parse_long(&s, &x) || x < 0)
-		return false;
-	unsigned long long mult = 1024;
+	const char *s = skip_space(v);
+	if (!isdigit((unsigned char)*s))
+		return "expected a size such as 512K, 8M or 1G";
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	s = skip_space(end);
+	unsigned shift = 10;
 	switch (toupper((unsigned char)*s)) {
 	case '\0': break;
-	case 'B': mult = 1; s++; break;
-	case 'K': mult = 1024; s++; break;
-	case 'M': mult = 1024 * 1024; s++; break;
-	case 'G': mult = 1024ull * 1024 * 1024; s++; break;
-	default: return false;
+	case 'B': shift = 0; s++; break;
+	case 'K': shift = 10; s++; break;
+	case 'M': shift = 20; s++; break;
+	case 'G': shift = 30; s++; break;
+	default: return "expected a size such as 512K, 8M or 1G";
+	}
+	if (*skip_space(s) != '\0')
+		return "expected a size such as 512K, 8M or 1G";
+	if (errno == ERANGE || x > (MAX_SIZE >> shift))
+		return "larger than 1T";
+	if (x == 0)
+		return "a size must be above 0";
+	*out = (size_t)(x << shift);
+	return NULL;
+}
+
+/* GOMP_SPINCOUNT: a number with an optional k, M, G or T suffix (powers of
+ * 1000, either case, as libgomp), or infinite/infinity; a product beyond
+ * the largest count means infinite, as in libgomp. */
+static bool parse_spincount(const char *v, unsigned long *out)
+{
+	const char *s = skip_space(v);
+	unsigned long long x, mult = 1;
+	if (strncasecmp(s, "infinite", 8) == 0 || strncasecmp(s, "infinity", 8) == 0) {
+		x = ~0ull;
+		s += 8;
+	} else {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		char *end;
+		errno = 0;
+		x = strtoull(s, &end, 10);
+		if (errno)
+			return false;
+		s = skip_space(end);
+		switch (tolower((unsigned char)*s)) {
+		case '\0': break;
+		case 'k': mult = 1000ull; s++; break;
+		case 'm': mult = 1000ull * 1000; s++; break;
+		case 'g': mult = 1000ull * 1000 * 1000; s++; break;
+		case 't': mult = 1000ull * 1000 * 1000 * 1000; s++; break;
+		default: return false;
+		}
 	}
 	if (*skip_space(s) != '\0')
 		return false;
-	*out = (size_t)(x * mult);
+	x = x > ~0ull / mult ? ~0ull : x * mult;
+	*out = x > ULONG_MAX ? ULONG_MAX : (unsigned long)x;
 	return true;
 }
 
@@ -334,14 +418,17 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		break; /* topology.c parses it against the machine */
 	case K_STACK: {
 		size_t sz;
-		if (!parse_size(v, &sz) || sz == 0) {
-			bad_value(e->name, v, "expected a size such as 512K, 8M or 1G");
+		const char *why = parse_size(v, &sz);
+		if (why) {
+			bad_value(e->name, v, why);
 			break;
 		}
 		if (strcmp(e->name, "BEAT_FIBER_STACK") == 0)
 			beat_cfg.fiber_stack = sz;
 		else if (strcmp(e->name, "BEAT_PARK_MAX") == 0)
 			beat_cfg.park_max = sz;
+		else if (strcmp(e->name, "BEAT_FIBER_GUARD") == 0)
+			beat_cfg.fiber_guard = sz;
 		else if (strcmp(e->name, "OMP_STACKSIZE") == 0 || beat_cfg.stacksize == 0)
 			beat_cfg.stacksize = sz;
 		break;
@@ -358,15 +445,10 @@ static void parse_entry(const struct env_entry *e, const char *v)
 			bad_value(e->name, v, "expected active or passive");
 		break;
 	case K_SPIN:
-		if (strcasecmp(v, "infinite") == 0 || strcasecmp(v, "infinity") == 0) {
-			beat_cfg.spincount = ~0ul;
+		if (parse_spincount(v, &beat_cfg.spincount))
 			beat_cfg.spincount_set = true;
-		} else if (parse_whole_long(v, &x) && x >= 0) {
-			beat_cfg.spincount = (unsigned long)x;
-			beat_cfg.spincount_set = true;
-		} else {
-			bad_value(e->name, v, "expected a non-negative integer or 'infinite'");
-		}
+		else
+			bad_value(e->name, v, "expected a non-negative integer with an optional k, M, G or T suffix, or 'infinite'");
 		break;
 	case K_DISPLAY:
 		if (strcasecmp(skip_space(v), "verbose") == 0)
@@ -406,7 +488,7 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		char *end;
 		errno = 0;
 		double d = strtod(skip_space(v), &end);
-		if (errno || end == skip_space(v) || *skip_space(end) != '\0' || !(d >= 0) || d > 1e6) {
+		if (errno || end == skip_space(v) || *skip_space(end) != '\0' || !(d >= 0) || !(d <= 1e6)) {
 			bad_value(e->name, v, "expected a number from 0 to 1000000");
 			break;
 		}
@@ -430,7 +512,8 @@ static void parse_entry(const struct env_entry *e, const char *v)
 				q = skip_space(q + 1);
 			}
 		}
-		if (i < 3 || *q != '\0' || !(x[0] > 0) || !(x[1] >= 0) || !(x[2] > 0)) {
+		if (i < 3 || *q != '\0' || !(x[0] > 0) || !(x[1] >= 0) || !(x[2] > 0) ||
+		    !isfinite(x[0]) || !isfinite(x[1]) || !isfinite(x[2])) {
 			bad_value(e->name, v, "expected mincutoff,beta,dcutoff with mincutoff and dcutoff above 0 and beta at least 0");
 			break;
 		}
@@ -476,6 +559,31 @@ static void print_help(void)
 		fprintf(stderr, "%-24s %-24s %s\n", table[i].name, table[i].dflt, table[i].help);
 }
 
+/* The stack a new thread gets when nobody sets one: glibc's default, which
+ * follows ulimit -s (2 MiB when it is unlimited), or the program's own
+ * pthread_setattr_default_np. libgomp's workers get the same. */
+static size_t default_thread_stack(void)
+{
+	pthread_attr_t attr;
+	size_t size = 0;
+	if (pthread_getattr_default_np(&attr) != 0)
+		return 0;
+	if (pthread_attr_getstacksize(&attr, &size) != 0)
+		size = 0;
+	pthread_attr_destroy(&attr);
+	return size;
+}
+
+/* libgomp warns about an OpenMP variable set to the empty string (all but
+ * OMP_AFFINITY_FORMAT, and those it ignores); so does beat, since libgomp's
+ * own warning is no longer printed. beat's variables treat it as unset. */
+static bool empty_is_invalid(const struct env_entry *e)
+{
+	if (strncmp(e->name, "OMP_", 4) != 0 && strncmp(e->name, "GOMP_", 5) != 0)
+		return false;
+	return e->kind != K_IGNORED && strcmp(e->name, "OMP_AFFINITY_FORMAT") != 0;
+}
+
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static void config_init_once(void)
@@ -496,6 +604,7 @@ static void config_init_once(void)
 	beat_cfg.fibers = true;
 	beat_cfg.fiber_max = 1024;
 	beat_cfg.park_max = (size_t)32 << 20;
+	beat_cfg.thread_stack = default_thread_stack();
 	beat_cfg.steal = BEAT_STEAL_AUTO;
 	beat_cfg.classify = true;
 	beat_cfg.predict = true;
@@ -511,6 +620,8 @@ static void config_init_once(void)
 			const char *v = env_of(table[i].name);
 			if (v)
 				parse_entry(&table[i], v);
+			else if (empty_is_invalid(&table[i]) && beat_getenv_is_empty(table[i].name))
+				bad_value(table[i].name, "", "empty");
 		}
 	if (!env_of("OMP_MAX_ACTIVE_LEVELS") && !env_of("OMP_NESTED") &&
 	    (beat_cfg.nthreads_list_len > 1 || beat_cfg.bind_list_len > 1))
@@ -520,6 +631,11 @@ static void config_init_once(void)
 	if (beat_topology_places_init() && icv->bind == 0)
 		icv->bind = 1;
 	beat_topology_default_places();
+	/* libgomp binds the initial thread to the first place when binding is
+	 * on; its constructor reads no variable now (interpose_env.c), so beat
+	 * does it, for the main thread (the one that constructor ran on). */
+	if (icv->bind != 0 && beat_num_places > 0 && gettid() == getpid())
+		beat_bind_to_place(0);
 	if (env_of("BEAT_HELP_ENV"))
 		print_help();
 	if (beat_cfg.display_env)

@@ -3,9 +3,13 @@
  * reused: a thread keeps a few idle ones, the rest wait in a shared pool.
  * The number of fibers is bounded (BEAT_FIBER_MAX); when the bound is
  * reached the caller runs the task on its own stack instead. A fault in a
- * guard region prints a clear message from an alternate signal stack. On a
- * machine with several NUMA nodes a new stack prefers the node of the CPU
- * that maps it (the thread that will run on it). */
+ * guard region (BEAT_FIBER_GUARD, 2 MiB by default, so that a large frame
+ * cannot jump over it) prints a clear message from an alternate signal
+ * stack; every other SIGSEGV, sent or faulted, gets the action it would
+ * have had without beat. A fiber's stack is as large as a new thread's
+ * (BEAT_FIBER_STACK, else OMP_STACKSIZE, else ulimit -s as glibc reads
+ * it). On a machine with several NUMA nodes a new stack prefers the node of
+ * the CPU that maps it (the thread that will run on it). */
 #include "fiber.h"
 
 #include <numa.h>
@@ -16,7 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define GUARD_BYTES (64 * 1024)
+#define GUARD_DEFAULT (2u << 20)
 #define CACHE_MAX 16
 #define ALTSTACK_BYTES (64 * 1024)
 
@@ -34,25 +38,49 @@ int beat_fiber_count(void)
 	return atomic_load_explicit(&mapped, memory_order_relaxed);
 }
 
+static size_t page_round(size_t s)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	return (s + page - 1) & ~(page - 1);
+}
+
+/* Sizes are bounded by config.c (at most 1 TiB), so rounding cannot wrap. */
 size_t beat_fiber_stack_bytes(void)
 {
 	size_t s = beat_cfg.fiber_stack ? beat_cfg.fiber_stack : beat_cfg.stacksize;
 	if (s == 0)
+		s = beat_cfg.thread_stack;
+	if (s == 0)
 		s = 8u << 20;
 	if (s < 64 * 1024)
 		s = 64 * 1024;
-	long page = sysconf(_SC_PAGESIZE);
-	return (s + page - 1) & ~(size_t)(page - 1);
+	return page_round(s);
+}
+
+static size_t guard_bytes(void)
+{
+	size_t g = beat_cfg.fiber_guard ? beat_cfg.fiber_guard : GUARD_DEFAULT;
+	return page_round(g);
 }
 
 /* ------------------------------------------------------- overflow message */
 
-static void segv_handler(int sig, siginfo_t *si, void *uc)
+/* A fault the kernel raised (not kill, raise, sigqueue or tgkill: their
+ * si_code is SI_USER or below) at an address in the guard region of the
+ * fiber this thread runs. */
+static bool is_guard_fault(const siginfo_t *si)
 {
+	if (si->si_code <= 0)
+		return false;
 	struct beat_thread *t = beat_tls_self;
 	struct beat_fiber *f = t ? t->fiber_cur : NULL;
-	char *a = si->si_addr;
-	if (f && a >= f->map - GUARD_BYTES && a < f->stack_lo) {
+	const char *a = si->si_addr;
+	return f && a >= f->map && a < f->stack_lo;
+}
+
+static void segv_handler(int sig, siginfo_t *si, void *uc)
+{
+	if (is_guard_fault(si)) {
 		static const char msg[] = "beat: task stack overflow (raise OMP_STACKSIZE)\n";
 		ssize_t w = write(2, msg, sizeof msg - 1);
 		(void)w;
@@ -62,8 +90,17 @@ static void segv_handler(int sig, siginfo_t *si, void *uc)
 	/* Not ours: the handler that was there before decides. */
 	if ((old_segv.sa_flags & SA_SIGINFO) && old_segv.sa_sigaction) {
 		old_segv.sa_sigaction(sig, si, uc);
-	} else if (old_segv.sa_handler == SIG_DFL || old_segv.sa_handler == SIG_IGN) {
+	} else if (old_segv.sa_handler == SIG_IGN) {
+		/* A sent signal is ignored as it would have been; a fault
+		 * repeats, and the kernel kills for it as it does anyway. */
+		if (si->si_code > 0)
+			sigaction(SIGSEGV, &old_segv, NULL);
+	} else if (old_segv.sa_handler == SIG_DFL) {
+		/* The default action: a fault repeats on return and kills; a
+		 * sent signal is sent again, and kills once this returns. */
 		sigaction(SIGSEGV, &old_segv, NULL);
+		if (si->si_code <= 0)
+			raise(sig);
 	} else {
 		old_segv.sa_handler(sig);
 	}
@@ -134,11 +171,12 @@ static struct beat_fiber *fiber_map(void)
 		return NULL;
 	}
 	size_t stack = beat_fiber_stack_bytes();
-	size_t total = stack + GUARD_BYTES;
+	size_t guard = guard_bytes();
+	size_t total = stack + guard;
 	char *map = mmap(NULL, total, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 	struct beat_fiber *f = map == MAP_FAILED ? NULL : calloc(1, sizeof *f);
-	if (!f || mprotect(map, GUARD_BYTES, PROT_NONE) != 0) {
+	if (!f || mprotect(map, guard, PROT_NONE) != 0) {
 		if (map != MAP_FAILED)
 			munmap(map, total);
 		free(f);
@@ -146,10 +184,10 @@ static struct beat_fiber *fiber_map(void)
 		return NULL;
 	}
 	pthread_once(&segv_once, install_segv);
-	prefer_local_node(map + GUARD_BYTES, stack);
+	prefer_local_node(map + guard, stack);
 	f->map = map;
 	f->map_size = total;
-	f->stack_lo = map + GUARD_BYTES;
+	f->stack_lo = map + guard;
 	f->stack_size = stack;
 	f->cont_item.flags = BEAT_TASK_CONT;
 	f->cont_item.cont = f;

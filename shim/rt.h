@@ -34,8 +34,28 @@
 void beat_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void beat_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
-/* Prints "beat: NAME is not supported yet" and exits with status 3. */
+/* Prints "beat: NAME is not supported yet" and exits with status 3 (stdio
+ * flushed, atexit handlers run); beat_fatal exits with EXIT_FAILURE, as
+ * libgomp's fatal errors do. */
 void beat_unsupported(const char *name) __attribute__((noreturn));
+/* Writes value into buf (of size n) with every byte that is not printable
+ * ASCII escaped (\n, \t, \xHH), so that a warning echoes it on one line. */
+const char *beat_escape(const char *value, char *buf, size_t n);
+
+/* ------------------------------------------------------- interpose_env.c */
+
+/* The value of an environment variable beat reads (secure_getenv semantics;
+ * an empty value counts as unset). libgomp's own lookups see nothing. */
+const char *beat_getenv(const char *name);
+/* True when the variable is set to the empty string. */
+bool beat_getenv_is_empty(const char *name);
+
+/* ------------------------------------------------------- topology_file.c */
+
+/* Makes hwloc load the XML file named by BEAT_TOPOLOGY instead of the
+ * machine, if it is a readable regular file (else one warning). */
+struct hwloc_topology;
+void beat_topology_use_file(struct hwloc_topology *topo, const char *path);
 
 void beat_futex_wait(atomic_uint *word, unsigned expected);
 void beat_futex_wake(atomic_uint *word, int count);
@@ -74,8 +94,6 @@ double beat_now(void);
 
 /* ---------------------------------------------------------------- config.c */
 
-#define BEAT_MAX_LEVELS_LIST 16
-
 /* The data-environment ICVs an OpenMP task carries (OpenMP 5.1, 2.4). */
 struct beat_icv {
 	int nthreads;          /* nthreads-var for the next parallel region */
@@ -94,9 +112,9 @@ enum beat_wait_policy { BEAT_WAIT_UNSET = -1, BEAT_WAIT_PASSIVE = 0, BEAT_WAIT_A
 
 struct beat_config {
 	struct beat_icv initial;                 /* ICVs of the initial task */
-	int nthreads_list[BEAT_MAX_LEVELS_LIST]; /* OMP_NUM_THREADS per level */
+	int *nthreads_list;                      /* OMP_NUM_THREADS per level (any length) */
 	int nthreads_list_len;
-	int bind_list[BEAT_MAX_LEVELS_LIST];     /* OMP_PROC_BIND per level */
+	int *bind_list;                          /* OMP_PROC_BIND per level (any length) */
 	int bind_list_len;
 	int cancellation;                        /* OMP_CANCELLATION */
 	int max_task_priority;                   /* OMP_MAX_TASK_PRIORITY */
@@ -113,6 +131,8 @@ struct beat_config {
 	int debug;                               /* BEAT_DEBUG */
 	bool fibers;                             /* BEAT_FIBERS: tasks run on fibers and park */
 	size_t fiber_stack;                      /* BEAT_FIBER_STACK in bytes, 0: OMP_STACKSIZE */
+	size_t fiber_guard;                      /* BEAT_FIBER_GUARD in bytes, 0: the default */
+	size_t thread_stack;                     /* a new thread's default stack (ulimit -s) */
 	int fiber_max;                           /* BEAT_FIBER_MAX */
 	size_t park_max;                         /* BEAT_PARK_MAX: stack bytes parked fibers may hold */
 	int steal;                               /* BEAT_STEAL: enum beat_steal */

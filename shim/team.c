@@ -158,9 +158,20 @@ static void initial_seat(struct beat_thread *t)
 
 static void *worker_main(void *arg);
 
-static void pool_spawn_failed(int err)
+/* A record whose thread could not be created waits here for the next try
+ * (records are never freed, so each failure must not make a new one). */
+static _Atomic(struct beat_thread *) unstarted;
+
+/* Thread creation failed (RLIMIT_NPROC, a pids cgroup, memory for the
+ * stack): the team gets fewer threads, as OpenMP allows, and the first
+ * failure says why on one line. libgomp stops the program instead. */
+static void pool_spawn_failed(struct beat_thread *t, int err)
 {
-	beat_fatal("cannot create a worker thread (error %d); lower OMP_NUM_THREADS", err);
+	static atomic_bool warned;
+	struct beat_thread *none = NULL;
+	atomic_compare_exchange_strong(&unstarted, &none, t);
+	if (!atomic_exchange(&warned, true) || beat_cfg.debug)
+		beat_warn("cannot create a worker thread: %s; teams get fewer threads", strerror(err));
 }
 
 static void pool_unlink(struct beat_thread *w)
@@ -177,7 +188,9 @@ static void pool_unlink(struct beat_thread *w)
 
 static struct beat_thread *pool_spawn(void)
 {
-	struct beat_thread *t = thread_new(true);
+	struct beat_thread *t = atomic_exchange(&unstarted, NULL);
+	if (t == NULL)
+		t = thread_new(true);
 	t->go_seen = 0;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -186,14 +199,17 @@ static struct beat_thread *pool_spawn(void)
 		pthread_attr_setstacksize(&attr, beat_cfg.stacksize);
 	int err = pthread_create(&t->pth, &attr, worker_main, t);
 	pthread_attr_destroy(&attr);
-	if (err)
-		pool_spawn_failed(err);
+	if (err) {
+		pool_spawn_failed(t, err);
+		return NULL;
+	}
 	atomic_fetch_add_explicit(&beat_threads_managed, 1, memory_order_relaxed);
 	return t;
 }
 
 /* An idle worker for seat `seat` of a team led by master: the one that had
- * this seat last time if it is idle, else any idle one, else a new one. */
+ * this seat last time if it is idle, else any idle one, else a new one;
+ * NULL when no thread can be created. */
 static struct beat_thread *pool_take(struct beat_thread *master, unsigned seat)
 {
 	struct beat_thread *preferred = seat - 1 < master->crew_len ? master->crew[seat - 1] : NULL;
@@ -204,6 +220,8 @@ static struct beat_thread *pool_take(struct beat_thread *master, unsigned seat)
 	beat_mutex_unlock(&pool_lock);
 	if (!w)
 		w = pool_spawn();
+	if (!w)
+		return NULL;
 	if (seat - 1 >= master->crew_len) {
 		unsigned len = seat + 7;
 		master->crew = realloc(master->crew, len * sizeof *master->crew);
@@ -379,6 +397,19 @@ static unsigned reserve_threads(struct beat_cg *cg, int limit, unsigned nthreads
 	}
 }
 
+/* Takes a worker for every seat but the master's (into master->crew). When
+ * a thread cannot be created the team is smaller, and the threads reserved
+ * for the missing seats go back to the contention group. */
+static unsigned take_workers(struct beat_thread *master, struct beat_cg *cg, unsigned nthreads)
+{
+	for (unsigned i = 1; i < nthreads; i++)
+		if (pool_take(master, i) == NULL) {
+			atomic_fetch_sub_explicit(&cg->busy, (int)(nthreads - i), memory_order_relaxed);
+			return i;
+		}
+	return nthreads;
+}
+
 /* A master keeps the last team it led: the next region of the same size
  * reuses it instead of allocating and clearing a new one. A team is kept
  * only when it ended cleanly: every member met the same worksharing
@@ -460,6 +491,7 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	if (nthreads < 1)
 		nthreads = 1;
 	nthreads = reserve_threads(outer->team->cg, encountering->icv.thread_limit, nthreads);
+	nthreads = take_workers(t, outer->team->cg, nthreads);
 	struct beat_team *team = team_take(t, nthreads);
 	team->cg = outer->team->cg;
 	team->fn = fn;
@@ -483,7 +515,7 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	 * so that the team can decide whether all members show their line. */
 	bool display = beat_cfg.display_affinity;
 	for (unsigned i = 1; i < nthreads; i++) {
-		struct beat_thread *w = pool_take(t, i);
+		struct beat_thread *w = t->crew[i - 1];
 		team->members[i].thread = w;
 		if (!display)
 			hand_over(w, &team->members[i]);
@@ -601,7 +633,7 @@ __attribute__((constructor)) static void team_register_atfork(void)
 	pthread_atfork(NULL, NULL, atfork_child);
 	/* OMP_DISPLAY_ENV is printed at start, as libgomp does; otherwise the
 	 * environment is parsed on first use, so non-OpenMP programs pay nothing. */
-	const char *d = getenv("OMP_DISPLAY_ENV");
-	if (getenv("BEAT_HELP_ENV") || (d && *d && is_openmp_program()))
+	const char *d = beat_getenv("OMP_DISPLAY_ENV");
+	if (beat_getenv("BEAT_HELP_ENV") || (d && is_openmp_program()))
 		beat_config_init();
 }

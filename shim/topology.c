@@ -121,9 +121,9 @@ static bool load_topology(hwloc_topology_t *topo)
 {
 	if (hwloc_topology_init(topo) != 0)
 		return false;
-	const char *xml = getenv("BEAT_TOPOLOGY");
-	if (xml && *xml && hwloc_topology_set_xml(*topo, xml) != 0)
-		beat_warn("BEAT_TOPOLOGY='%s' could not be read; using the machine", xml);
+	const char *xml = beat_getenv("BEAT_TOPOLOGY");
+	if (xml)
+		beat_topology_use_file(*topo, xml);
 	if (hwloc_topology_load(*topo) != 0) {
 		hwloc_topology_destroy(*topo);
 		return false;
@@ -177,7 +177,10 @@ static bool parse_count(const char **s, long *out)
 	return true;
 }
 
-/* The places of an explicit list that hold a CPU this process may use. */
+static bool binding_refused(void);
+
+/* The places of an explicit list that hold a CPU this process may use
+ * (with libgomp's notice when some have none). */
 static bool explicit_places(const char *text, const char **why)
 {
 	/* CPU numbers up to the next multiple of 64 above the highest usable
@@ -201,6 +204,9 @@ static bool explicit_places(const char *text, const char **why)
 	free(sets);
 	if (beat_num_places == 0)
 		*why = "none of its places has a CPU this process may use";
+	else if (beat_num_places < n && !binding_refused())
+		beat_warn("number of places reduced from %ld to %d because some places have no CPU this process may use",
+			  n, beat_num_places);
 	return beat_num_places > 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,48 @@ static void vmessage(const char *prefix, const char *fmt, va_list ap)
 	(void)unused;
 }
 
+static void message(const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(prefix, fmt, ap);
+	va_end(ap);
+}
+
+const char *beat_escape(const char *value, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)value;
+	size_t o = 0;
+	if (n < 8) {
+		if (n > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	/* Room is kept for the longest escape, "..." and the NUL. */
+	for (; *p && o + 8 < n; p++) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			buf[o++] = (char)c;
+			continue;
+		}
+		buf[o++] = '\\';
+		if (c == '\\' || c == '\n' || c == '\t' || c == '\r') {
+			buf[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : '\\';
+		} else {
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	if (*p) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 void beat_warn(const char *fmt, ...)
 {
 	va_list ap;
@@ -33,19 +76,33 @@ void beat_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Leaves the process as libgomp's fatal errors do: stdio flushed, atexit
+ * handlers and destructors run (exit). A second fatal error while the first
+ * is exiting (an atexit handler that fails again, another thread) leaves
+ * at once instead, since exit must not run twice. */
+static __attribute__((noreturn)) void leave(int status)
+{
+	static atomic_int leaving;
+	if (atomic_exchange_explicit(&leaving, 1, memory_order_acq_rel) != 0)
+		_exit(status);
+	exit(status);
+}
+
 void beat_fatal(const char *fmt, ...)
 {
 	va_list ap;
+	fflush(stdout);
 	va_start(ap, fmt);
 	vmessage("", fmt, ap);
 	va_end(ap);
-	_exit(3);
+	leave(EXIT_FAILURE);
 }
 
 void beat_unsupported(const char *name)
 {
 	fflush(stdout);
-	beat_fatal("%s is not supported yet", name);
+	message("", "%s is not supported yet", name);
+	leave(3);
 }
 
 void beat_futex_wait(atomic_uint *word, unsigned expected)
