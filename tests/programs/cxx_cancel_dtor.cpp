@@ -51,5 +51,6 @@ int main()
 		}
 	}
 	std::printf("live objects after all regions: %ld\n", live.load());
+	std::printf("%s\n", live.load() == 0 ? "OK" : "WRONG");
 	return live.load() != 0;
 }

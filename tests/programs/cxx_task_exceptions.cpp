@@ -53,5 +53,6 @@ int main()
 		outer(i);
 	}
 	std::printf("good %ld bad %ld\n", good.load(), bad.load());
+	std::printf("%s\n", bad == 0 && good == 400 ? "OK" : "WRONG");
 	return bad != 0;
 }

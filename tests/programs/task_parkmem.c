@@ -15,7 +15,7 @@ static void big(int i)
 	memset((char *)frame, i & 0x7f, sizeof frame);
 	for (int k = 0; k < 4; k++) {
 		#pragma omp task
-		{ usleep(20000); __atomic_fetch_add(&sum, 1, __ATOMIC_RELAXED); }
+		{ usleep(5000); __atomic_fetch_add(&sum, 1, __ATOMIC_RELAXED); }
 	}
 	#pragma omp taskwait
 	__atomic_fetch_add(&sum, frame[i % sizeof frame], __ATOMIC_RELAXED);
@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 	int untied = argc > 1 && atoi(argv[1]);
 	#pragma omp parallel
 	#pragma omp single
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 400; i++) {
 		if (untied) {
 			#pragma omp task untied
 			big(i);

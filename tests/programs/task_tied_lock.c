@@ -42,5 +42,8 @@ int main(void)
 		cwork(i);
 	}
 	printf("total %ld ctotal %ld\n", total, ctotal);
-	return 0;
+	/* 300 tasks of each kind: 4 children each, plus the sum of 0..299. */
+	long want = 300 * 4 + 299 * 300 / 2;
+	printf("%s\n", total == want && ctotal == want ? "OK" : "WRONG");
+	return !(total == want && ctotal == want);
 }
