@@ -75,13 +75,13 @@ bats: $(LIB)
 	bats --jobs 2 tests/ 2>/dev/null || bats tests/
 
 conformance: $(LIB)
-	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
+	scripts/conformance --lang all --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
 
 check: deps $(LIB) ucontext
 	tests/unit/run
 	bats tests/
 	BEAT_LIB=$(CURDIR)/libbeat-ucontext.so bats -f 'task_(fib|algos|depend)' tests/tasks.bats
-	scripts/conformance --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
+	scripts/conformance --lang all --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
 
 stress: $(LIB)
 	scripts/stress
