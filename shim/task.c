@@ -603,7 +603,11 @@ bool beat_task_run_one(struct beat_member *m)
 	if (!task && beat_deque_size(&m->deque) > 0) {
 		task = beat_deque_pop(&m->deque);
 		if (task && !beat_tied_may_start(t, m, task)) {
+			/* Back for a thief; one may have gone to sleep while the
+			 * deque looked empty. */
 			beat_deque_push(&m->deque, task);
+			atomic_thread_fence(memory_order_seq_cst);
+			wake_one(team);
 			task = NULL;
 		}
 	}
