@@ -218,10 +218,16 @@ void beat_fiber_thread_exit(struct beat_thread *t)
 }
 
 /* After fork() the child's other threads are gone: their cached fibers are
- * lost (the mappings stay), the pool lock may have been held. */
+ * lost (the mappings stay), the pool lock may have been held, and the
+ * calling thread's parked fibers hold the parent's tasks, which must never
+ * resume in the child. The fiber the thread runs on (if any) stays its
+ * current one. */
 void beat_fiber_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
+	struct beat_thread *t = beat_tls_self;
+	if (t)
+		t->parked = NULL;
 }
 
 /* ------------------------------------------------------------ fiber body */

@@ -576,8 +576,36 @@ void beat_initial_team_leave(struct beat_seat_save *save)
 	free(save->cg);
 }
 
-/* After fork() only the forking thread exists in the child: forget the pool
- * (its threads are gone) and keep the forking thread's own state. */
+/* A team the child inherited from the parent: its queues hold the parent's
+ * tasks, which must never run in the child (their side effects would happen
+ * twice), and its locks may have been held by threads that do not exist in
+ * the child. Empties it; nothing is freed (the parent's threads may have
+ * been in the middle of changing it). */
+static void forget_team_work(struct beat_team *team)
+{
+	for (unsigned i = 0; i < team->nthreads; i++) {
+		struct beat_deque *d = &team->members[i].deque;
+		atomic_store(&d->bottom, atomic_load(&d->top));
+	}
+	atomic_init(&team->inbox_lock.state, 0);
+	team->inbox = NULL;
+	atomic_init(&team->prio_lock.state, 0);
+	atomic_store(&team->prio_count, 0);
+	atomic_init(&team->parked_lock.state, 0);
+	team->parked_untied = NULL;
+	atomic_store(&team->nparked_untied, 0);
+	atomic_store(&team->sleepers, 0);
+}
+
+/* After fork() only the forking thread exists in the child, and the child
+ * starts with a clean runtime: the pool is forgotten (its threads are gone),
+ * every team the thread sat in is emptied of the parent's tasks, and the
+ * thread gets a new initial team of its own, so that the child's OpenMP
+ * (regions, tasks, taskwait) never sees the parent's work. A thread forked
+ * from the initial team keeps its ICVs; one forked inside a region starts
+ * from the initial ICVs, as a new initial thread. If the fork happened on a
+ * fiber the child goes on running on that fiber's stack: the fiber stays
+ * the thread's current one and is never handed back to a pool. */
 void beat_team_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
@@ -585,11 +613,21 @@ void beat_team_atfork_child(void)
 	beat_fiber_atfork_child();
 	atomic_store(&beat_threads_managed, 1);
 	struct beat_thread *t = beat_tls_self;
-	if (t) {
-		t->crew_len = 0; /* its workers do not exist in the child */
-		if (t->m)
-			atomic_store(&t->m->team->cg->busy, 1);
-	}
+	if (!t || !t->m)
+		return;
+	free(t->crew); /* its workers do not exist in the child */
+	t->crew = NULL;
+	t->crew_len = 0;
+	t->spare_team = NULL;
+	t->in_pool = false;
+	t->next_idle = t->prev_idle = NULL;
+	struct beat_icv icv = t->m->team->level == 0 ? t->task->icv : beat_cfg.initial;
+	for (struct beat_member *m = t->m; m; m = m->team->parent_member)
+		forget_team_work(m->team);
+	if (t->initial_team)
+		forget_team_work(t->initial_team);
+	t->initial_team = initial_team_new(t, -1)->team;
+	t->m->itask.icv = icv;
 }
 
 /* A program that is not OpenMP has no libgomp loaded: beat stays silent. */
