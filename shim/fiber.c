@@ -93,7 +93,27 @@ static void ensure_altstack(struct beat_thread *t)
 	if (p == MAP_FAILED)
 		return;
 	stack_t ss = {.ss_sp = p, .ss_size = ALTSTACK_BYTES, .ss_flags = 0};
-	sigaltstack(&ss, NULL);
+	if (sigaltstack(&ss, NULL) == 0)
+		t->altstack = p;
+	else
+		munmap(p, ALTSTACK_BYTES);
+}
+
+/* The exiting thread's alternate signal stack, if beat mapped it and it is
+ * still the one installed, is switched off and unmapped. */
+static void release_altstack(struct beat_thread *t)
+{
+	void *p = t->altstack;
+	t->altstack = NULL;
+	t->altstack_done = false;
+	if (!p)
+		return;
+	stack_t cur;
+	if (sigaltstack(NULL, &cur) != 0 || cur.ss_sp != p || (cur.ss_flags & SS_ONSTACK))
+		return; /* replaced by the program, or in use: leave it */
+	stack_t off = {.ss_flags = SS_DISABLE};
+	if (sigaltstack(&off, NULL) == 0)
+		munmap(p, ALTSTACK_BYTES);
 }
 
 /* --------------------------------------------------------------- the pool */
@@ -205,10 +225,12 @@ void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 	pool_push(f);
 }
 
-/* A thread that leaves (a pool worker told to exit) gives its idle fibers
- * to the shared pool. */
+/* A thread that leaves (a pool worker told to exit, a program thread that
+ * ends) gives its idle fibers to the shared pool and unmaps its alternate
+ * signal stack. */
 void beat_fiber_thread_exit(struct beat_thread *t)
 {
+	release_altstack(t);
 	while (t->fiber_cache) {
 		struct beat_fiber *f = t->fiber_cache;
 		t->fiber_cache = f->next;

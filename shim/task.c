@@ -324,6 +324,16 @@ static void task_free(struct beat_task *task)
 	free(task);
 }
 
+void beat_task_blocks_release(struct beat_thread *t)
+{
+	while (t->free_tasks) {
+		void *b = t->free_tasks;
+		t->free_tasks = *(void **)b;
+		free(b);
+	}
+	t->nfree_tasks = 0;
+}
+
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out)
 {
 	size_t align = arg_align > 16 ? arg_align : 16;

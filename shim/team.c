@@ -108,9 +108,51 @@ struct beat_thread *beat_all_threads(void)
 	return atomic_load_explicit(&all_threads, memory_order_acquire);
 }
 
+/* Records of threads that have exited, kept for reuse (linked through
+ * next_idle). A record is never freed: masters' crews and the stats list
+ * point at it, so the next thread beat meets takes it over instead. */
+static beat_mutex_t dead_lock;
+static struct beat_thread *dead_head;
+
+/* A dead thread's record made ready for a new thread; what it learned
+ * (task costs), counted (stats) and preferred (crew) stays. */
+static struct beat_thread *thread_reuse(bool is_worker)
+{
+	beat_mutex_lock(&dead_lock);
+	struct beat_thread *t = dead_head;
+	if (t)
+		dead_head = t->next_idle;
+	beat_mutex_unlock(&dead_lock);
+	if (!t)
+		return NULL;
+	t->m = NULL;
+	t->task = NULL;
+	/* go only grows; a late wake-up from the old owner's release is harmless */
+	t->go_seen = atomic_load_explicit(&t->go, memory_order_acquire);
+	atomic_store_explicit(&t->sleeping, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
+	t->next_m = NULL;
+	t->next_idle = t->prev_idle = NULL;
+	t->in_pool = false;
+	t->is_worker = is_worker;
+	t->exiting = false;
+	t->bound_place = -1;
+	t->shown_affinity = 0;
+	t->initial_team = NULL;
+	t->spare_team = NULL;
+	t->fiber_cur = t->fiber_release = t->fiber_parking = t->cont_pending = NULL;
+	t->parked = NULL;
+	t->altstack_done = false;
+	return t;
+}
+
 static struct beat_thread *thread_new(bool is_worker)
 {
-	struct beat_thread *t = xcalloc_aligned(sizeof *t);
+	struct beat_thread *t = thread_reuse(is_worker);
+	if (t)
+		return t;
+	t = xcalloc_aligned(sizeof *t);
 	t->is_worker = is_worker;
 	t->bound_place = -1;
 	/* Records are never freed, so the list only grows (lock-free push). */
@@ -120,6 +162,25 @@ static struct beat_thread *thread_new(bool is_worker)
 	while (!atomic_compare_exchange_weak_explicit(&all_threads, &head, t, memory_order_release,
 						      memory_order_relaxed));
 	return t;
+}
+
+/* The calling thread is leaving: its idle fibers go to the shared pool, its
+ * alternate signal stack and free task blocks are released, and its record
+ * waits for the next thread. Nothing touches t after it is listed. */
+static void thread_retire(struct beat_thread *t)
+{
+	beat_fiber_thread_exit(t);
+	beat_task_blocks_release(t);
+	if (t->spare_team) {
+		team_free(t->spare_team);
+		t->spare_team = NULL;
+	}
+	beat_tls_self = NULL;
+	atomic_fetch_sub_explicit(&beat_threads_managed, 1, memory_order_relaxed);
+	beat_mutex_lock(&dead_lock);
+	t->next_idle = dead_head;
+	dead_head = t;
+	beat_mutex_unlock(&dead_lock);
 }
 
 /* A new initial team: one member (t), level 0, its own contention group,
@@ -176,7 +237,6 @@ static void pool_unlink(struct beat_thread *w)
 static struct beat_thread *pool_spawn(void)
 {
 	struct beat_thread *t = thread_new(true);
-	t->go_seen = 0;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -300,8 +360,7 @@ static void *worker_main(void *arg)
 	for (;;) {
 		struct beat_member *m = wait_for_seat(t);
 		if (t->exiting || m == NULL) {
-			beat_fiber_thread_exit(t);
-			atomic_fetch_sub_explicit(&beat_threads_managed, 1, memory_order_relaxed);
+			thread_retire(t);
 			return NULL;
 		}
 		struct beat_team *team = m->team;
@@ -444,12 +503,44 @@ static struct beat_team *team_take(struct beat_thread *t, unsigned nthreads)
 
 /* ------------------------------------------------------------ public API */
 
+/* A program thread's exit (its key's destructor): back in its initial seat
+ * with no task of its own left, it gives its initial team and its record
+ * back; otherwise (it exited inside a region or with tasks pending) its
+ * state stays, as it must. */
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+static void program_thread_exit(void *arg)
+{
+	struct beat_thread *t = arg;
+	struct beat_team *team = t->initial_team;
+	if (t != beat_tls_self || !team || t->m != &team->members[0] || t->fiber_cur || t->parked)
+		return;
+	struct beat_member *m = &team->members[0];
+	if (atomic_load(&team->task_count) || atomic_load(&m->itask.children) ||
+	    beat_deque_size(&m->deque) || team->inbox)
+		return;
+	beat_depend_table_free(&m->itask);
+	struct beat_cg *cg = team->cg;
+	team_free(team);
+	free(cg);
+	t->initial_team = NULL;
+	thread_retire(t);
+}
+
+static void exit_key_create(void)
+{
+	pthread_key_create(&exit_key, program_thread_exit);
+}
+
 struct beat_thread *beat_self_slow(void)
 {
 	struct beat_thread *t = thread_new(false);
 	beat_tls_self = t;
 	initial_seat(t);
 	atomic_fetch_add_explicit(&beat_threads_managed, 1, memory_order_relaxed);
+	pthread_once(&exit_key_once, exit_key_create);
+	pthread_setspecific(exit_key, t);
 	return t;
 }
 
@@ -609,6 +700,7 @@ static void forget_team_work(struct beat_team *team)
 void beat_team_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
+	atomic_init(&dead_lock.state, 0);
 	idle_head = NULL;
 	beat_fiber_atfork_child();
 	atomic_store(&beat_threads_managed, 1);
