@@ -378,6 +378,8 @@ struct beat_team {
 	atomic_int nparked_untied;
 	void (*fn)(void *);
 	void *data;
+	/* in a forked child: a team of the parent, which can never finish here */
+	bool orphaned;
 };
 
 /* Per-thread counters for BEAT_STATS (written only by their thread). */
@@ -513,6 +515,9 @@ void beat_pool_release(void);
 
 /* Called after fork() in the child. */
 void beat_team_atfork_child(void);
+/* A forked child's thread is about to sleep in a team of the parent, which
+ * nothing in the child can finish: says so and exits. */
+void beat_team_orphaned_wait(void) __attribute__((noreturn));
 /* Every thread record, for BEAT_STATS (team.c keeps the list). */
 struct beat_thread *beat_all_threads(void);
 

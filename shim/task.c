@@ -688,8 +688,11 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
 		atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
-		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m))
+		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m)) {
+			if (BEAT_UNLIKELY(team->orphaned))
+				beat_team_orphaned_wait();
 			beat_futex_wait(&team->wake_seq, seq);
+		}
 		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
 		idle = limit / 2;
 	}

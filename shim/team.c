@@ -686,6 +686,14 @@ static void forget_team_work(struct beat_team *team)
 	team->parked_untied = NULL;
 	atomic_store(&team->nparked_untied, 0);
 	atomic_store(&team->sleepers, 0);
+	team->orphaned = true;
+}
+
+void beat_team_orphaned_wait(void)
+{
+	beat_fatal("a process forked inside a parallel region or task went back into the "
+		   "parent's region, which cannot finish in the child (its other threads and "
+		   "queued tasks stayed in the parent); end the child with _exit or exec before that");
 }
 
 /* After fork() only the forking thread exists in the child, and the child
