@@ -99,3 +99,14 @@ fork_tasks_check() {
     BEAT_FIBERS=false fork_tasks_check 4
     BEAT_STEAL=continuation fork_tasks_check 4
 }
+
+# A child forked inside a task of a two-thread region that does not exit
+# goes back into the parent's region, which can never finish in the child.
+# libgomp 12 hangs there; beat stops the child with a message.
+@test "a child that goes back into the parent's region stops with a message (libgomp hangs)" {
+    require_beat
+    run_beat_only fork_tasks 2 return
+    [ "$BEAT_RC" -eq 0 ] || { explain_failure "fork_tasks return" "$BEAT_RC" "${BEAT_OUT%.out}"; return 1; }
+    grep -q "went back into the parent's region" "$BEAT_ERR"
+    grep -qx "child that went back into the region: exit [1-9][0-9]*" "$BEAT_OUT"
+}

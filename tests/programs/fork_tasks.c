@@ -173,11 +173,45 @@ static void serial_fork (void)
 #pragma omp taskwait
 }
 
+/* The child goes on after the fork, back into the parent's region, which
+   cannot finish in the child; returns the child's wait status. */
+static int child_returns (void)
+{
+  pid_t pid = -1;
+  int released = 0;
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  {
+    /* a task still unfinished at the fork, whatever the timing */
+#pragma omp task shared(released)
+    while (!__atomic_load_n (&released, __ATOMIC_ACQUIRE))
+      usleep (100);
+#pragma omp task shared(pid, released)
+    {
+      fflush (stdout);
+      pid = fork ();
+      if (pid != 0)
+        __atomic_store_n (&released, 1, __ATOMIC_RELEASE);
+    }
+  }
+  if (pid == 0)
+    _exit (0);   /* (not reached under beat: the child stops in the region) */
+  int status = 0;
+  waitpid (pid, &status, 0);
+  return status;
+}
+
 int main (int argc, char **argv)
 {
   sh = mmap (NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (sh == MAP_FAILED) { perror ("mmap"); return 2; }
   const char *only = argc > 1 ? argv[1] : "all";
+  if (!strcmp (only, "return")) {
+    int status = child_returns ();
+    printf ("child that went back into the region: %s %d\n",
+            WIFEXITED (status) ? "exit" : "signal", WIFEXITED (status) ? WEXITSTATUS (status) : WTERMSIG (status));
+    return 0;
+  }
   struct { const char *name; void (*fn) (void); long markers; } cases[] = {
     { "task", in_task, 2 * MARKERS },
     { "region", in_region, MARKERS },
