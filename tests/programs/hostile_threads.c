@@ -51,10 +51,11 @@ int main (int argc, char **argv)
 {
   const char *what = argc > 1 ? argv[1] : "all";
   if (!strcmp (what, "all") || !strcmp (what, "foreign")) {
-    /* 16 program threads, each running regions of 2-4 threads at once */
-    enum { N = 16 };
-    pthread_t th[N];
-    int bad[N] = { 0 };
+    /* 16 program threads (or argv[2]), each running regions of 2-4
+       threads at once */
+    int N = argc > 2 ? atoi (argv[2]) : 16;
+    pthread_t *th = calloc (N, sizeof *th);
+    int *bad = calloc (N, sizeof *bad);
     for (int i = 0; i < N; i++)
       if (pthread_create (&th[i], NULL, program_thread, &bad[i]) != 0) { perror ("pthread_create"); return 2; }
     int total = 0;
@@ -63,7 +64,10 @@ int main (int argc, char **argv)
       total += bad[i];
     }
     CHECK (total == 0, "%d regions on program threads wrong", total);
-    report ("regions from 16 program threads at once");
+    free (th);
+    free (bad);
+    printf ("regions from %d program threads at once\n", N);
+    report ("program threads");
   }
   if (!strcmp (what, "all") || !strcmp (what, "many")) {
     /* teams of hundreds of threads (more than CPUs, whatever the machine) */
