@@ -1,4 +1,5 @@
 /* Memory must stay flat when many short-lived program threads each run a region with tasks, and when regions alternate with omp_pause_resource_all: VmRSS and VmSize growth after a warm-up are bounded. */
+#include <malloc.h>
 #include <omp.h>
 #include <pthread.h>
 #include <string.h>
@@ -85,6 +86,9 @@ static void churn (const char *name, void (*step) (void), int iters, long rss_mb
 int main (int argc, char **argv)
 {
   int iters = argc > 1 ? atoi (argv[1]) : 2000;
+  /* glibc's per-thread malloc arenas (64 MB of address space each) would
+     count in VmSize; two are enough here */
+  mallopt (M_ARENA_MAX, 2);
   churn ("threads", one_thread, iters, 8, 256);
   churn ("pause", one_pause, iters, 8, 256);
   return finish ();
