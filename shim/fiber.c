@@ -239,17 +239,23 @@ void beat_fiber_thread_exit(struct beat_thread *t)
 	}
 }
 
-/* After fork() the child's other threads are gone: their cached fibers are
- * lost (the mappings stay), the pool lock may have been held, and the
- * calling thread's parked fibers hold the parent's tasks, which must never
- * resume in the child. The fiber the thread runs on (if any) stays its
- * current one. */
+/* After fork() the child's other threads are gone: their fibers are lost
+ * (the mappings stay), the pool lock may have been held, and the calling
+ * thread's parked fibers hold the parent's tasks, which must never resume
+ * in the child. The fiber the thread runs on (if any) stays its current
+ * one. Only the fibers the child can still use count against
+ * BEAT_FIBER_MAX (the pool's, the thread's cache and its current fiber),
+ * so that a cascade of forks does not use the bound up. */
 void beat_fiber_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
 	struct beat_thread *t = beat_tls_self;
-	if (t)
+	int usable = atomic_load(&pool_count);
+	if (t) {
 		t->parked = NULL;
+		usable += t->nfiber_cache + (t->fiber_cur != NULL);
+	}
+	atomic_store(&mapped, usable);
 }
 
 /* ------------------------------------------------------------ fiber body */
