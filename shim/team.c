@@ -7,7 +7,13 @@
  * the worker's `go` futex; the worker runs the implicit task, joins the end
  * barrier, counts itself in the master's `joined`, and returns to the idle
  * list. The master frees the team only after every worker has joined, so no
- * worker ever touches freed memory. */
+ * worker ever touches freed memory.
+ *
+ * A thread that exits (a program thread, through a key destructor, or a
+ * worker after omp_pause_resource) gives back its fibers, signal stack,
+ * task blocks and teams; its record is never freed but reused by the next
+ * thread. After fork() the child's thread starts in a new initial team and
+ * the teams it inherited are emptied of the parent's tasks. */
 #include "rt.h"
 
 #include <dlfcn.h>
