@@ -1,4 +1,4 @@
-/* Signals without SA_RESTART arrive every millisecond while threads wait in barriers, locks, taskwait and the idle pool: handlers run and every result stays right. */
+/* Signals without SA_RESTART arrive every millisecond while threads wait in barriers, locks, ordered, taskwait and the idle pool: handlers run and every result stays right. */
 #include <omp.h>
 #include <signal.h>
 #include <string.h>
@@ -26,10 +26,11 @@ static long fib (int n)
   return x + y;
 }
 
-/* One round: barriers, a critical section, a lock, a reduction, tasks. */
+/* One round: barriers, a critical section, a lock, a reduction, an ordered
+   loop, tasks. */
 static int round_ok (void)
 {
-  long sum = 0, crit = 0, locked = 0, f = 0;
+  long sum = 0, crit = 0, locked = 0, f = 0, next = 0, in_order = 1;
   omp_lock_t lock;
   omp_init_lock (&lock);
 #pragma omp parallel reduction(+:sum)
@@ -44,12 +45,20 @@ static int round_ok (void)
     }
 #pragma omp for schedule(dynamic, 4)
     for (int i = 0; i < 1000; i++) sum += i;
+#pragma omp for ordered schedule(dynamic, 1)
+    for (int i = 0; i < 200; i++) {
+#pragma omp ordered
+      {
+        if (next != i) in_order = 0;
+        next++;
+      }
+    }
 #pragma omp single
     f = fib (15);
   }
   omp_destroy_lock (&lock);
   int n = omp_get_max_threads ();
-  return sum == 499500 && crit == 20L * n && locked == 20L * n && f == 610;
+  return sum == 499500 && crit == 20L * n && locked == 20L * n && f == 610 && in_order && next == 200;
 }
 
 int main (void)
