@@ -140,7 +140,7 @@ static struct beat_thread *thread_reuse(bool is_worker)
 	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
 	t->next_m = NULL;
 	t->next_idle = t->prev_idle = NULL;
-	t->in_pool = false;
+	/* in_pool is false already (read by masters that prefer this record) */
 	t->is_worker = is_worker;
 	t->exiting = false;
 	t->bound_place = -1;

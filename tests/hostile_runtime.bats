@@ -65,7 +65,7 @@ exit_check() {
     RUN_TIMEOUT=300 run_both hostile_tasks10m 2
 }
 
-@test "OpenMP from 16 and 200 program threads at once, and teams of 300 and 500 threads (as libgomp)" {
+@test "OpenMP from 16 and 200 program threads at once, also while another pauses the runtime, and teams of 300 and 500 threads (as libgomp)" {
     RUN_TIMEOUT=300 run_both hostile_threads 2
     RUN_TIMEOUT=300 run_both hostile_threads 8 foreign
     RUN_TIMEOUT=300 run_both hostile_threads 2 foreign 200

@@ -1,4 +1,4 @@
-/* OpenMP from many threads the runtime did not create, at once, and teams of hundreds of threads on a machine with few CPUs: regions, barriers, reductions, critical sections and tasks all give the right results. */
+/* OpenMP from many threads the runtime did not create, at once (also while another thread pauses the runtime), and teams of hundreds of threads on a machine with few CPUs: regions, barriers, reductions, critical sections and tasks all give the right results. */
 #include <omp.h>
 #include <pthread.h>
 #include <string.h>
@@ -47,6 +47,15 @@ static void *program_thread (void *arg)
   return NULL;
 }
 
+/* Regions from a program thread while the main thread pauses the runtime. */
+static void *pausing_victim (void *arg)
+{
+  int *bad = arg;
+  for (int r = 0; r < 100; r++)
+    *bad += !region_ok (3);
+  return NULL;
+}
+
 int main (int argc, char **argv)
 {
   const char *what = argc > 1 ? argv[1] : "all";
@@ -77,6 +86,24 @@ int main (int argc, char **argv)
     bad += !region_ok (500);
     CHECK (bad == 0, "%d regions of hundreds of threads wrong", bad);
     report ("teams of 300 and 500 threads");
+  }
+  if (!strcmp (what, "all") || !strcmp (what, "pause")) {
+    /* omp_pause_resource_all again and again while 4 program threads run
+       regions: workers leave and come back, their records are reused */
+    pthread_t th[4];
+    int bad[4] = { 0 }, mine = 0;
+    for (int i = 0; i < 4; i++)
+      pthread_create (&th[i], NULL, pausing_victim, &bad[i]);
+    for (int r = 0; r < 100; r++) {
+      omp_pause_resource_all (omp_pause_soft);
+      mine += !region_ok (2);
+    }
+    for (int i = 0; i < 4; i++) {
+      pthread_join (th[i], NULL);
+      mine += bad[i];
+    }
+    CHECK (mine == 0, "%d regions wrong while pausing", mine);
+    report ("regions while another thread pauses the runtime");
   }
   return finish ();
 }
