@@ -165,6 +165,37 @@ static void from_foreign (void)
   pthread_join (th, NULL);
 }
 
+/* A pthread that never used OpenMP forks while the main thread's region
+   has tasks queued. */
+static volatile int bystander_go;
+
+static void *bystander (void *arg)
+{
+  (void)arg;
+  while (!__atomic_load_n (&bystander_go, __ATOMIC_ACQUIRE))
+    usleep (100);
+  fork_here ("bystander", 0);
+  __atomic_store_n (&bystander_go, 2, __ATOMIC_RELEASE);
+  return NULL;
+}
+
+static void from_bystander (void)
+{
+  pthread_t th;
+  bystander_go = 0;
+  pthread_create (&th, NULL, bystander, NULL);
+#pragma omp parallel
+#pragma omp single
+  {
+    make_markers (MARKERS);
+    __atomic_store_n (&bystander_go, 1, __ATOMIC_RELEASE);
+    /* keep the region (and perhaps some markers) alive until the fork is done */
+    while (__atomic_load_n (&bystander_go, __ATOMIC_ACQUIRE) != 2)
+      usleep (100);
+  }
+  pthread_join (th, NULL);
+}
+
 static void serial_fork (void)
 {
   /* outside any region, but with the initial task's own deferred tasks */
@@ -219,6 +250,7 @@ int main (int argc, char **argv)
     { "taskwait", after_taskwait, 3 * (MARKERS / 2) },
     { "serial", serial_fork, MARKERS / 4 },
     { "foreign", from_foreign, 0 },
+    { "bystander", from_bystander, MARKERS },
   };
   for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     if (strcmp (only, "all") && strcmp (only, cases[c].name))
