@@ -142,6 +142,7 @@ static struct beat_thread *thread_reuse(bool is_worker)
 	t->next_idle = t->prev_idle = NULL;
 	/* in_pool is false already (read by masters that prefer this record) */
 	t->is_worker = is_worker;
+	t->crew_len = 0; /* another thread's preferences (after fork: workers that are gone) */
 	t->exiting = false;
 	t->bound_place = -1;
 	t->shown_affinity = 0;
@@ -715,6 +716,9 @@ void beat_team_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
 	atomic_init(&dead_lock.state, 0);
+	/* the idle workers do not exist here: no master may prefer them */
+	for (struct beat_thread *w = idle_head; w; w = w->next_idle)
+		w->in_pool = false;
 	idle_head = NULL;
 	beat_fiber_atfork_child();
 	atomic_store(&beat_threads_managed, 1);
