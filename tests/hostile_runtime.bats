@@ -72,15 +72,16 @@ exit_check() {
 }
 
 # A program without OpenMP dlopens and dlcloses an -fopenmp library 50
-# times. libgomp 12 sometimes crashes here with 8 threads (its pool
-# threads outlive the unloaded library), so beat is checked on its own
-# at 8 threads and against libgomp at 2.
-@test "dlopen/dlclose of a library built with -fopenmp, 50 times" {
+# times. libgomp 12 crashes here (SIGSEGV in about a third of the runs at 2
+# threads, some at 8: its pool threads outlive the unloaded library), so
+# beat is checked against the text, at 1, 2 and 8 threads.
+@test "dlopen/dlclose of a library built with -fopenmp, 50 times (libgomp crashes here)" {
     build_program nonomp_dlopen
-    local plugin="$BATS_TEST_TMPDIR/omp_plugin.so"
+    local plugin="$BATS_TEST_TMPDIR/omp_plugin.so" n
     gcc -O2 -fopenmp -shared -fPIC -DPLUGIN -o "$plugin" "$PROG_DIR/nonomp_dlopen.c"
-    run_both nonomp_dlopen 2 "$plugin"
-    run_beat_only nonomp_dlopen 8 "$plugin"
-    [ "$BEAT_RC" -eq 0 ] || { explain_failure "nonomp_dlopen under beat" "$BEAT_RC" "${BEAT_OUT%.out}"; return 1; }
-    grep -qx "RESULT: OK" "$BEAT_OUT"
+    for n in 1 2 8; do
+        run_beat_only nonomp_dlopen "$n" "$plugin"
+        [ "$BEAT_RC" -eq 0 ] || { explain_failure "nonomp_dlopen under beat ($n threads)" "$BEAT_RC" "${BEAT_OUT%.out}"; return 1; }
+        diff -u <(printf 'dlopen/dlclose of an OpenMP library 50 times: OK\nRESULT: OK\n') "$BEAT_OUT"
+    done
 }
