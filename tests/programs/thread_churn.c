@@ -89,7 +89,7 @@ int main (int argc, char **argv)
   /* glibc's per-thread malloc arenas (64 MB of address space each) would
      count in VmSize; two are enough here */
   mallopt (M_ARENA_MAX, 2);
-  churn ("threads", one_thread, iters, 8, 256);
-  churn ("pause", one_pause, iters, 8, 256);
+  churn ("threads", one_thread, iters, 8, 1024);
+  churn ("pause", one_pause, iters, 8, 1024);
   return finish ();
 }
