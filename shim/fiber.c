@@ -130,7 +130,27 @@ static void ensure_altstack(struct beat_thread *t)
 	if (p == MAP_FAILED)
 		return;
 	stack_t ss = {.ss_sp = p, .ss_size = ALTSTACK_BYTES, .ss_flags = 0};
-	sigaltstack(&ss, NULL);
+	if (sigaltstack(&ss, NULL) == 0)
+		t->altstack = p;
+	else
+		munmap(p, ALTSTACK_BYTES);
+}
+
+/* The exiting thread's alternate signal stack, if beat mapped it and it is
+ * still the one installed, is switched off and unmapped. */
+static void release_altstack(struct beat_thread *t)
+{
+	void *p = t->altstack;
+	t->altstack = NULL;
+	t->altstack_done = false;
+	if (!p)
+		return;
+	stack_t cur;
+	if (sigaltstack(NULL, &cur) != 0 || cur.ss_sp != p || (cur.ss_flags & SS_ONSTACK))
+		return; /* replaced by the program, or in use: leave it */
+	stack_t off = {.ss_flags = SS_DISABLE};
+	if (sigaltstack(&off, NULL) == 0)
+		munmap(p, ALTSTACK_BYTES);
 }
 
 /* --------------------------------------------------------------- the pool */
@@ -274,10 +294,12 @@ void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 	pool_push(f);
 }
 
-/* A thread that leaves (a pool worker told to exit) gives its idle fibers
- * to the shared pool. */
+/* A thread that leaves (a pool worker told to exit, a program thread that
+ * ends) gives its idle fibers to the shared pool and unmaps its alternate
+ * signal stack. */
 void beat_fiber_thread_exit(struct beat_thread *t)
 {
+	release_altstack(t);
 	while (t->fiber_cache) {
 		struct beat_fiber *f = t->fiber_cache;
 		t->fiber_cache = f->next;
@@ -286,11 +308,23 @@ void beat_fiber_thread_exit(struct beat_thread *t)
 	}
 }
 
-/* After fork() the child's other threads are gone: their cached fibers are
- * lost (the mappings stay), the pool lock may have been held. */
+/* After fork() the child's other threads are gone: their fibers are lost
+ * (the mappings stay), the pool lock may have been held, and the calling
+ * thread's parked fibers hold the parent's tasks, which must never resume
+ * in the child. The fiber the thread runs on (if any) stays its current
+ * one. Only the fibers the child can still use count against
+ * BEAT_FIBER_MAX (the pool's, the thread's cache and its current fiber),
+ * so that a cascade of forks does not use the bound up. */
 void beat_fiber_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
+	struct beat_thread *t = beat_tls_self;
+	int usable = atomic_load(&pool_count);
+	if (t) {
+		t->parked = NULL;
+		usable += t->nfiber_cache + (t->fiber_cur != NULL);
+	}
+	atomic_store(&mapped, usable);
 }
 
 /* ------------------------------------------------------------ fiber body */

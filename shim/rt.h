@@ -284,6 +284,8 @@ struct beat_task {
 /* Creates a deferred task running fn(data) (data already copied into the
  * task's own block by the caller via beat_task_alloc). */
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out);
+/* Frees the task blocks kept on t's free list (t is exiting). */
+void beat_task_blocks_release(struct beat_thread *t);
 /* Runs fn(data) now as an included child task of the current task, with a
  * record on this stack; returns how many children it made. */
 unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags);
@@ -448,6 +450,8 @@ struct beat_team {
 	atomic_int nparked_untied;
 	void (*fn)(void *);
 	void *data;
+	/* in a forked child: a team of the parent, which can never finish here */
+	bool orphaned;
 };
 
 /* Per-thread counters for BEAT_STATS (written only by their thread). */
@@ -503,6 +507,7 @@ struct beat_thread {
 	struct beat_fiber *fiber_cache;   /* idle fibers kept by this thread */
 	int nfiber_cache;
 	bool altstack_done;
+	void *altstack;                   /* the alternate signal stack beat mapped for it */
 	struct beat_stats stats;
 	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
 	struct beat_fp_table *fp;         /* what its tasks cost (taskclass.c) */
@@ -587,6 +592,9 @@ void beat_pool_release(void);
 
 /* Called after fork() in the child. */
 void beat_team_atfork_child(void);
+/* A forked child's thread is about to sleep in a team of the parent, which
+ * nothing in the child can finish: says so and exits. */
+void beat_team_orphaned_wait(void) __attribute__((noreturn));
 /* Every thread record, for BEAT_STATS (team.c keeps the list). */
 struct beat_thread *beat_all_threads(void);
 
@@ -628,6 +636,8 @@ bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool 
 void beat_fiber_resume_cont(struct beat_thread *t, struct beat_member *m, struct beat_task *item);
 /* Is any parked fiber of seat m ready (checked before sleeping)? */
 bool beat_fiber_any_ready(struct beat_thread *t, struct beat_member *m);
+/* The calling thread t is exiting: its idle fibers go to the shared pool
+ * and the alternate signal stack beat gave it is unmapped. */
 void beat_fiber_thread_exit(struct beat_thread *t);
 void beat_fiber_atfork_child(void);
 int beat_fiber_count(void);

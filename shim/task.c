@@ -352,6 +352,16 @@ static void task_free(struct beat_task *task)
 	free(task);
 }
 
+void beat_task_blocks_release(struct beat_thread *t)
+{
+	while (t->free_tasks) {
+		void *b = t->free_tasks;
+		t->free_tasks = *(void **)b;
+		free(b);
+	}
+	t->nfree_tasks = 0;
+}
+
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out)
 {
 	size_t align = arg_align > 16 ? arg_align : 16;
@@ -746,8 +756,11 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
 		atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
-		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m))
+		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m)) {
+			if (BEAT_UNLIKELY(team->orphaned))
+				beat_team_orphaned_wait();
 			beat_futex_wait(&team->wake_seq, seq);
+		}
 		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
 		idle = limit / 2;
 	}

@@ -7,7 +7,13 @@
  * the worker's `go` futex; the worker runs the implicit task, joins the end
  * barrier, counts itself in the master's `joined`, and returns to the idle
  * list. The master frees the team only after every worker has joined, so no
- * worker ever touches freed memory. */
+ * worker ever touches freed memory.
+ *
+ * A thread that exits (a program thread, through a key destructor, or a
+ * worker after omp_pause_resource) gives back its fibers, signal stack,
+ * task blocks and teams; its record is never freed but reused by the next
+ * thread. After fork() the child's thread starts in a new initial team and
+ * the teams it inherited are emptied of the parent's tasks. */
 #include "rt.h"
 
 #include <dlfcn.h>
@@ -110,9 +116,52 @@ struct beat_thread *beat_all_threads(void)
 	return atomic_load_explicit(&all_threads, memory_order_acquire);
 }
 
+/* Records of threads that have exited, kept for reuse (linked through
+ * next_idle). A record is never freed: masters' crews and the stats list
+ * point at it, so the next thread beat meets takes it over instead. */
+static beat_mutex_t dead_lock;
+static struct beat_thread *dead_head;
+
+/* A dead thread's record made ready for a new thread; what it learned
+ * (task costs), counted (stats) and preferred (crew) stays. */
+static struct beat_thread *thread_reuse(bool is_worker)
+{
+	beat_mutex_lock(&dead_lock);
+	struct beat_thread *t = dead_head;
+	if (t)
+		dead_head = t->next_idle;
+	beat_mutex_unlock(&dead_lock);
+	if (!t)
+		return NULL;
+	t->m = NULL;
+	t->task = NULL;
+	/* go only grows; a late wake-up from the old owner's release is harmless */
+	t->go_seen = atomic_load_explicit(&t->go, memory_order_acquire);
+	atomic_store_explicit(&t->sleeping, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
+	t->next_m = NULL;
+	t->next_idle = t->prev_idle = NULL;
+	/* in_pool is false already (read by masters that prefer this record) */
+	t->is_worker = is_worker;
+	t->crew_len = 0; /* another thread's preferences (after fork: workers that are gone) */
+	t->exiting = false;
+	t->bound_place = -1;
+	t->shown_affinity = 0;
+	t->initial_team = NULL;
+	t->spare_team = NULL;
+	t->fiber_cur = t->fiber_release = t->fiber_parking = t->cont_pending = NULL;
+	t->parked = NULL;
+	t->altstack_done = false;
+	return t;
+}
+
 static struct beat_thread *thread_new(bool is_worker)
 {
-	struct beat_thread *t = xcalloc_aligned(sizeof *t);
+	struct beat_thread *t = thread_reuse(is_worker);
+	if (t)
+		return t;
+	t = xcalloc_aligned(sizeof *t);
 	t->is_worker = is_worker;
 	t->bound_place = -1;
 	/* Records are never freed, so the list only grows (lock-free push). */
@@ -122,6 +171,25 @@ static struct beat_thread *thread_new(bool is_worker)
 	while (!atomic_compare_exchange_weak_explicit(&all_threads, &head, t, memory_order_release,
 						      memory_order_relaxed));
 	return t;
+}
+
+/* The calling thread is leaving: its idle fibers go to the shared pool, its
+ * alternate signal stack and free task blocks are released, and its record
+ * waits for the next thread. Nothing touches t after it is listed. */
+static void thread_retire(struct beat_thread *t)
+{
+	beat_fiber_thread_exit(t);
+	beat_task_blocks_release(t);
+	if (t->spare_team) {
+		team_free(t->spare_team);
+		t->spare_team = NULL;
+	}
+	beat_tls_self = NULL;
+	atomic_fetch_sub_explicit(&beat_threads_managed, 1, memory_order_relaxed);
+	beat_mutex_lock(&dead_lock);
+	t->next_idle = dead_head;
+	dead_head = t;
+	beat_mutex_unlock(&dead_lock);
 }
 
 /* A new initial team: one member (t), level 0, its own contention group,
@@ -188,6 +256,8 @@ static void pool_unlink(struct beat_thread *w)
 
 static struct beat_thread *pool_spawn(void)
 {
+	/* A record whose thread could not be created last time, else a new
+	 * or reused one. */
 	struct beat_thread *t = atomic_exchange(&unstarted, NULL);
 	if (t == NULL)
 		t = thread_new(true);
@@ -335,8 +405,7 @@ static void *worker_main(void *arg)
 	for (;;) {
 		struct beat_member *m = wait_for_seat(t);
 		if (t->exiting || m == NULL) {
-			beat_fiber_thread_exit(t);
-			atomic_fetch_sub_explicit(&beat_threads_managed, 1, memory_order_relaxed);
+			thread_retire(t);
 			return NULL;
 		}
 		struct beat_team *team = m->team;
@@ -454,12 +523,44 @@ static struct beat_team *team_take(struct beat_thread *t, unsigned nthreads)
 
 /* ------------------------------------------------------------ public API */
 
+/* A program thread's exit (its key's destructor): back in its initial seat
+ * with no task of its own left, it gives its initial team and its record
+ * back; otherwise (it exited inside a region or with tasks pending) its
+ * state stays, as it must. */
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+static void program_thread_exit(void *arg)
+{
+	struct beat_thread *t = arg;
+	struct beat_team *team = t->initial_team;
+	if (t != beat_tls_self || !team || t->m != &team->members[0] || t->fiber_cur || t->parked)
+		return;
+	struct beat_member *m = &team->members[0];
+	if (atomic_load(&team->task_count) || atomic_load(&m->itask.children) ||
+	    beat_deque_size(&m->deque) || team->inbox)
+		return;
+	beat_depend_table_free(&m->itask);
+	struct beat_cg *cg = team->cg;
+	team_free(team);
+	free(cg);
+	t->initial_team = NULL;
+	thread_retire(t);
+}
+
+static void exit_key_create(void)
+{
+	pthread_key_create(&exit_key, program_thread_exit);
+}
+
 struct beat_thread *beat_self_slow(void)
 {
 	struct beat_thread *t = thread_new(false);
 	beat_tls_self = t;
 	initial_seat(t);
 	atomic_fetch_add_explicit(&beat_threads_managed, 1, memory_order_relaxed);
+	pthread_once(&exit_key_once, exit_key_create);
+	pthread_setspecific(exit_key, t);
 	return t;
 }
 
@@ -598,20 +699,70 @@ void beat_initial_team_leave(struct beat_seat_save *save)
 	free(save->cg);
 }
 
-/* After fork() only the forking thread exists in the child: forget the pool
- * (its threads are gone) and keep the forking thread's own state. */
+/* A team the child inherited from the parent: its queues hold the parent's
+ * tasks, which must never run in the child (their side effects would happen
+ * twice), and its locks may have been held by threads that do not exist in
+ * the child. Empties it; nothing is freed (the parent's threads may have
+ * been in the middle of changing it). */
+static void forget_team_work(struct beat_team *team)
+{
+	for (unsigned i = 0; i < team->nthreads; i++) {
+		struct beat_deque *d = &team->members[i].deque;
+		atomic_store(&d->bottom, atomic_load(&d->top));
+	}
+	atomic_init(&team->inbox_lock.state, 0);
+	team->inbox = NULL;
+	atomic_init(&team->prio_lock.state, 0);
+	atomic_store(&team->prio_count, 0);
+	atomic_init(&team->parked_lock.state, 0);
+	team->parked_untied = NULL;
+	atomic_store(&team->nparked_untied, 0);
+	atomic_store(&team->sleepers, 0);
+	team->orphaned = true;
+}
+
+void beat_team_orphaned_wait(void)
+{
+	beat_fatal("a process forked inside a parallel region or task went back into the "
+		   "parent's region, which cannot finish in the child (its other threads and "
+		   "queued tasks stayed in the parent); end the child with _exit or exec before that");
+}
+
+/* After fork() only the forking thread exists in the child, and the child
+ * starts with a clean runtime: the pool is forgotten (its threads are gone),
+ * every team the thread sat in is emptied of the parent's tasks, and the
+ * thread gets a new initial team of its own, so that the child's OpenMP
+ * (regions, tasks, taskwait) never sees the parent's work. A thread forked
+ * from the initial team keeps its ICVs; one forked inside a region starts
+ * from the initial ICVs, as a new initial thread. If the fork happened on a
+ * fiber the child goes on running on that fiber's stack: the fiber stays
+ * the thread's current one and is never handed back to a pool. */
 void beat_team_atfork_child(void)
 {
 	atomic_init(&pool_lock.state, 0);
+	atomic_init(&dead_lock.state, 0);
+	/* the idle workers do not exist here: no master may prefer them */
+	for (struct beat_thread *w = idle_head; w; w = w->next_idle)
+		w->in_pool = false;
 	idle_head = NULL;
 	beat_fiber_atfork_child();
 	atomic_store(&beat_threads_managed, 1);
 	struct beat_thread *t = beat_tls_self;
-	if (t) {
-		t->crew_len = 0; /* its workers do not exist in the child */
-		if (t->m)
-			atomic_store(&t->m->team->cg->busy, 1);
-	}
+	if (!t || !t->m)
+		return;
+	free(t->crew); /* its workers do not exist in the child */
+	t->crew = NULL;
+	t->crew_len = 0;
+	t->spare_team = NULL;
+	t->in_pool = false;
+	t->next_idle = t->prev_idle = NULL;
+	struct beat_icv icv = t->m->team->level == 0 ? t->task->icv : beat_cfg.initial;
+	for (struct beat_member *m = t->m; m; m = m->team->parent_member)
+		forget_team_work(m->team);
+	if (t->initial_team)
+		forget_team_work(t->initial_team);
+	t->initial_team = initial_team_new(t, -1)->team;
+	t->m->itask.icv = icv;
 }
 
 /* A program that is not OpenMP has no libgomp loaded: beat stays silent. */
