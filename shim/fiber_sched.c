@@ -116,6 +116,10 @@ bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool 
 	struct beat_fiber *f = t->fiber_cur;
 	if (!fibers_on() || !f || f->loop_m != t->m || (!forced && !f->untied))
 		return false;
+	/* A waiter on this seat helps in place (BEAT_PARK_MAX): keep to child
+	 * stealing until it is done. */
+	if (t->m->narrow)
+		return false;
 	/* A suspended tied task on this fiber is on its seat's chain (tied.c)
 	 * and must finish on this seat. */
 	if (forced && t->m->tied_top && beat_tied_on_fiber(t->m, f))
@@ -186,10 +190,10 @@ static atomic_size_t parked_bytes;
  * top) when the fiber is released. */
 #define DEEP_PARK (256 * 1024)
 
-static bool park_budget_take(size_t used)
+static bool park_budget_take(size_t used, bool must)
 {
 	size_t now = atomic_fetch_add_explicit(&parked_bytes, used, memory_order_relaxed);
-	if (now + used <= beat_cfg.park_max || now == 0)
+	if (must || now + used <= beat_cfg.park_max || now == 0)
 		return true; /* (one parked fiber is always allowed) */
 	atomic_fetch_sub_explicit(&parked_bytes, used, memory_order_relaxed);
 	return false;
@@ -201,7 +205,9 @@ bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(
 	if (!f || f->loop_m != m)
 		return false;
 	size_t used = (size_t)(f->stack_lo + f->stack_size - (char *)__builtin_frame_address(0));
-	if (!park_budget_take(used)) {
+	/* Only a fiber that holds a tied task helps in place past the bound,
+	 * as libgomp's taskwait does; an untied one always parks (counted). */
+	if (!park_budget_take(used, f->untied)) {
 		BEAT_STAT(t, park_refused);
 		return false;
 	}

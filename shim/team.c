@@ -261,7 +261,9 @@ static struct beat_thread *pool_spawn(void)
 	struct beat_thread *t = atomic_exchange(&unstarted, NULL);
 	if (t == NULL)
 		t = thread_new(true);
-	t->go_seen = 0;
+	/* go only grows (a reused record keeps its count): only a later bump
+	 * hands work over. */
+	t->go_seen = atomic_load_explicit(&t->go, memory_order_acquire);
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
