@@ -27,7 +27,11 @@ deps:
 
 $(BUILD)/obj/%.o: %.c $(wildcard shim/*.h) $(wildcard gomp_compat/*.h) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(BEAT_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(BEAT_CFLAGS) $(NO_SANITIZE) -c $< -o $@
+
+# getenv is called by constructors that run before a sanitizer runtime has
+# started (libgomp's, under LD_PRELOAD): it is never instrumented.
+$(BUILD)/obj/shim/interpose_env.o: NO_SANITIZE = -fno-sanitize=all
 
 $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
