@@ -24,7 +24,7 @@ struct beat_config beat_cfg;
 enum kind {
 	K_NTHREADS, K_SCHEDULE, K_BOOL, K_LEVELS, K_LIMIT, K_BIND, K_PLACES,
 	K_STACK, K_WAIT, K_SPIN, K_DISPLAY, K_PRIO, K_DEVICE, K_STRING,
-	K_OFFLOAD, K_POSINT, K_IGNORED, K_STEAL, K_FLOAT, K_ONE_EURO,
+	K_OFFLOAD, K_POSINT, K_IGNORED, K_UNSUPPORTED, K_STEAL, K_FLOAT, K_ONE_EURO,
 };
 
 struct env_entry {
@@ -60,6 +60,7 @@ static const struct env_entry table[] = {
 	{"OMP_TOOL", K_IGNORED, "unset", "OMPT tools are not supported yet: ignored"},
 	{"OMP_TOOL_LIBRARIES", K_IGNORED, "unset", "OMPT tools are not supported yet: ignored"},
 	{"OMP_DEBUG", K_IGNORED, "unset", "OMPD is not supported yet: ignored"},
+	{"GOMP_CPU_AFFINITY", K_UNSUPPORTED, "unset", "is not supported yet: ignored (OMP_PLACES and OMP_PROC_BIND give the same control)"},
 	{"BEAT_DEBUG", K_BOOL, "false", "print beat's own decisions (threads, binding) to stderr"},
 	{"BEAT_TOPOLOGY", K_STRING, "unset", "an hwloc XML file to use instead of the machine's topology"},
 	{"BEAT_HELP_ENV", K_STRING, "unset", "print this table at start"},
@@ -549,6 +550,10 @@ static void parse_entry(const struct env_entry *e, const char *v)
 		if (beat_cfg.debug)
 			beat_warn("%s is set but %s", e->name, e->help);
 		break;
+	case K_UNSUPPORTED:
+		/* Its effect would be missing, so say so whatever BEAT_DEBUG says. */
+		beat_warn("%s %s", e->name, e->help);
+		break;
 	}
 }
 
@@ -581,7 +586,7 @@ static bool empty_is_invalid(const struct env_entry *e)
 {
 	if (strncmp(e->name, "OMP_", 4) != 0 && strncmp(e->name, "GOMP_", 5) != 0)
 		return false;
-	return e->kind != K_IGNORED && strcmp(e->name, "OMP_AFFINITY_FORMAT") != 0;
+	return e->kind != K_IGNORED && e->kind != K_UNSUPPORTED && strcmp(e->name, "OMP_AFFINITY_FORMAT") != 0;
 }
 
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;

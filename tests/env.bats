@@ -290,3 +290,12 @@ bad_value() {
 @test "bad OMP_MAX_TASK_PRIORITY=abc" { bad_value OMP_MAX_TASK_PRIORITY abc priority; }
 @test "bad OMP_DEFAULT_DEVICE=abc" { bad_value OMP_DEFAULT_DEVICE abc device; }
 @test "bad OMP_DISPLAY_ENV=loud" { bad_value OMP_DISPLAY_ENV loud threads; }
+
+@test "GOMP_CPU_AFFINITY (not supported yet) says so once and the program runs" {
+    require_beat
+    GOMP_CPU_AFFINITY="0-1" run_beat_only task_fib 2
+    [ "$BEAT_RC" -eq 0 ]
+    run grep -c "GOMP_CPU_AFFINITY is not supported yet" "$BEAT_ERR"
+    [ "$output" = 1 ]
+    grep -q "RESULT: OK" "$BEAT_OUT"
+}
