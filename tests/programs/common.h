@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Failure counter updated with compiler atomics so that checking never relies
    on the OpenMP runtime under test. */
@@ -36,6 +37,34 @@ static int finish (void)
   int f = __atomic_load_n (&test_failures, __ATOMIC_RELAXED);
   printf ("%s\n", f ? "RESULT: FAILED" : "RESULT: OK");
   return f ? 1 : 0;
+}
+
+/* A field of /proc/self/status in KiB (VmRSS, VmSize, VmHWM); -1 if absent. */
+static long status_kib (const char *field)
+{
+  FILE *f = fopen ("/proc/self/status", "r");
+  char line[256];
+  long v = -1;
+  size_t n = strlen (field);
+  while (f && fgets (line, sizeof line, f))
+    if (!strncmp (line, field, n) && line[n] == ':')
+      v = atol (line + n + 1);
+  if (f) fclose (f);
+  return v;
+}
+
+/* Naive task-parallel Fibonacci: a small task tree for tests that need
+   the runtime busy with tasks (fork, signals, thread churn). */
+static long test_fib (int n)
+{
+  long x, y;
+  if (n < 2) return n;
+#pragma omp task shared(x)
+  x = test_fib (n - 1);
+#pragma omp task shared(y)
+  y = test_fib (n - 2);
+#pragma omp taskwait
+  return x + y;
 }
 
 #endif

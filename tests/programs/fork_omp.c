@@ -13,24 +13,12 @@ static long par_sum (int n)
   return s;
 }
 
-static long fib (int n)
-{
-  long x, y;
-  if (n < 2) return n;
-#pragma omp task shared(x)
-  x = fib (n - 1);
-#pragma omp task shared(y)
-  y = fib (n - 2);
-#pragma omp taskwait
-  return x + y;
-}
-
 static long task_fib (int n)
 {
   long r = 0;
 #pragma omp parallel
 #pragma omp single
-  r = fib (n);
+  r = test_fib (n);
   return r;
 }
 

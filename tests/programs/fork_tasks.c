@@ -37,31 +37,19 @@ static void make_markers (int n)
   }
 }
 
-static long fib (int n)
-{
-  long x, y;
-  if (n < 2) return n;
-#pragma omp task shared(x)
-  x = fib (n - 1);
-#pragma omp task shared(y)
-  y = fib (n - 2);
-#pragma omp taskwait
-  return x + y;
-}
-
 /* What a child does with OpenMP: a task and a taskwait where it forked, a
    loop with a reduction and a task tree. */
 static int child_work (void)
 {
   long s = 0, f = 0, g = 0;
 #pragma omp task shared(g)
-  g = fib (10);
+  g = test_fib (10);
 #pragma omp taskwait
 #pragma omp parallel for reduction(+:s) schedule(dynamic, 8)
   for (int i = 0; i < 10000; i++) s += i;
 #pragma omp parallel
 #pragma omp single
-  f = fib (16);
+  f = test_fib (16);
   return s == 49995000L && f == 987 && g == 55;
 }
 

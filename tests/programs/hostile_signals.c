@@ -14,18 +14,6 @@ static void on_alarm (int sig)
   hits++;
 }
 
-static long fib (int n)
-{
-  long x, y;
-  if (n < 2) return n;
-#pragma omp task shared(x)
-  x = fib (n - 1);
-#pragma omp task shared(y)
-  y = fib (n - 2);
-#pragma omp taskwait
-  return x + y;
-}
-
 /* One round: barriers, a critical section, a lock, a reduction, an ordered
    loop, tasks. */
 static int round_ok (void)
@@ -54,7 +42,7 @@ static int round_ok (void)
       }
     }
 #pragma omp single
-    f = fib (15);
+    f = test_fib (15);
   }
   omp_destroy_lock (&lock);
   int n = omp_get_max_threads ();

@@ -3,19 +3,6 @@
 #include <string.h>
 #include "common.h"
 
-static long status_kib (const char *field)
-{
-  FILE *f = fopen ("/proc/self/status", "r");
-  char line[256];
-  long v = -1;
-  size_t n = strlen (field);
-  while (f && fgets (line, sizeof line, f))
-    if (!strncmp (line, field, n) && line[n] == ':')
-      v = atol (line + n + 1);
-  if (f) fclose (f);
-  return v;
-}
-
 int main (int argc, char **argv)
 {
   long n = argc > 1 ? atol (argv[1]) : 10000000L;

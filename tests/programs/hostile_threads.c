@@ -4,18 +4,6 @@
 #include <string.h>
 #include "common.h"
 
-static long fib (int n)
-{
-  long x, y;
-  if (n < 2) return n;
-#pragma omp task shared(x)
-  x = fib (n - 1);
-#pragma omp task shared(y)
-  y = fib (n - 2);
-#pragma omp taskwait
-  return x + y;
-}
-
 /* A region of nthreads: a barrier-heavy loop, a reduction, critical and a
    task tree; true when every result is right. */
 static int region_ok (int nthreads)
@@ -34,7 +22,7 @@ static int region_ok (int nthreads)
 #pragma omp for schedule(dynamic, 3)
     for (int i = 0; i < 3000; i++) sum += i;
 #pragma omp single
-    f = fib (14);
+    f = test_fib (14);
   }
   return team == nthreads && sum == 4498500L && crit == 5L * team && f == 377;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "common.h"
 static long sum;
 static void big(int i)
 {
@@ -19,17 +20,6 @@ static void big(int i)
 	}
 	#pragma omp taskwait
 	__atomic_fetch_add(&sum, frame[i % sizeof frame], __ATOMIC_RELAXED);
-}
-static long hwm(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
-			break;
-	if (f) fclose(f);
-	return kb;
 }
 int main(int argc, char **argv)
 {
@@ -46,6 +36,6 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("sum %ld\n", sum);
-	fprintf(stderr, "VmHWM %ld kB\n", hwm());
+	fprintf(stderr, "VmHWM %ld kB\n", status_kib("VmHWM"));
 	return 0;
 }

@@ -5,39 +5,13 @@
 #include <string.h>
 #include "common.h"
 
-/* A field of /proc/self/status in KiB (VmRSS, VmSize). */
-static long status_kib (const char *field)
-{
-  FILE *f = fopen ("/proc/self/status", "r");
-  char line[256];
-  long v = -1;
-  size_t n = strlen (field);
-  while (f && fgets (line, sizeof line, f))
-    if (!strncmp (line, field, n) && line[n] == ':')
-      v = atol (line + n + 1);
-  if (f) fclose (f);
-  return v;
-}
-
-static long fib (int n)
-{
-  long x, y;
-  if (n < 2) return n;
-#pragma omp task shared(x)
-  x = fib (n - 1);
-#pragma omp task shared(y)
-  y = fib (n - 2);
-#pragma omp taskwait
-  return x + y;
-}
-
 /* One region with a task tree whose waits park (fibers under beat). */
 static long region_with_tasks (void)
 {
   long r = 0;
 #pragma omp parallel num_threads(4)
 #pragma omp single
-  r = fib (12);
+  r = test_fib (12);
   return r;
 }
 
@@ -54,12 +28,12 @@ static void one_thread (void)
   long r = 0;
   if (pthread_create (&th, NULL, thread_body, &r) != 0) { perror ("pthread_create"); exit (2); }
   pthread_join (th, NULL);
-  CHECK (r == 144, "fib(12) on a program thread: %ld", r);
+  CHECK (r == 144, "test_fib(12) on a program thread: %ld", r);
 }
 
 static void one_pause (void)
 {
-  CHECK (region_with_tasks () == 144, "fib(12)");
+  CHECK (region_with_tasks () == 144, "test_fib(12)");
   omp_pause_resource_all (omp_pause_soft);
 }
 
