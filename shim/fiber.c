@@ -259,7 +259,6 @@ static void pool_push(struct beat_fiber *f)
  * probe depth. A page never touched reads as zero without being allocated,
  * and after the trim it reads as zero again. */
 #define TRIM_KEEP (64 * 1024)
-#define TRIM_PROBE (256 * 1024)
 
 static bool used_deep(const struct beat_fiber *f)
 {
@@ -268,9 +267,9 @@ static bool used_deep(const struct beat_fiber *f)
 #if defined(__SANITIZE_ADDRESS__)
 	return false; /* the probe could land in a stale redzone */
 #endif
-	if (f->stack_size < TRIM_PROBE + TRIM_KEEP)
+	if (f->stack_size < BEAT_FIBER_DEEP + TRIM_KEEP)
 		return false;
-	const volatile long *probe = (const volatile long *)(f->stack_lo + f->stack_size - TRIM_PROBE);
+	const volatile long *probe = (const volatile long *)(f->stack_lo + f->stack_size - BEAT_FIBER_DEEP);
 	return *probe != 0;
 }
 

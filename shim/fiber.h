@@ -65,6 +65,10 @@ struct beat_fiber {
 	struct beat_task cont_item;   /* its continuation, as a deque item (spawn_first) */
 };
 
+/* A stack used this deep (parked that deep, or touched at this depth) is
+ * given back to the kernel below its top when its fiber is released. */
+#define BEAT_FIBER_DEEP (256 * 1024)
+
 /* fiber_sched.c: the bookkeeping every context does when it arrives after
  * a switch; and where a fiber whose task has ended goes next. */
 void beat_fiber_after_switch(struct beat_thread *t);

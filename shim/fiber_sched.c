@@ -186,10 +186,6 @@ void beat_fiber_pin_if_tied(struct beat_thread *t, struct beat_task *task)
  * large frames would otherwise hold all of them at once. */
 static atomic_size_t parked_bytes;
 
-/* A parked stack at least this deep is given back to the kernel (below its
- * top) when the fiber is released. */
-#define DEEP_PARK (256 * 1024)
-
 static bool park_budget_take(size_t used, bool must)
 {
 	size_t now = atomic_fetch_add_explicit(&parked_bytes, used, memory_order_relaxed);
@@ -212,7 +208,7 @@ bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(
 		return false;
 	}
 	f->park_bytes = used;
-	if (used >= DEEP_PARK)
+	if (used >= BEAT_FIBER_DEEP)
 		f->deep = true;
 	f->wait_done = done;
 	f->wait_arg = arg;

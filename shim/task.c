@@ -191,6 +191,18 @@ void beat_task_fulfill(struct beat_task *task)
 
 /* Tasks with a priority wait in a per-team max-heap, served before the
  * deques (OpenMP makes priority a hint; this honours it team-wide). */
+
+/* Puts task at the free slot i of the heap, or above it while its parent
+ * has a lower priority (lock held). */
+static void prio_sift_up(struct beat_task **h, int i, struct beat_task *task)
+{
+	while (i > 0 && h[(i - 1) / 2]->priority < task->priority) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = task;
+}
+
 static void prio_push(struct beat_team *team, struct beat_task *task)
 {
 	beat_mutex_lock(&team->prio_lock);
@@ -201,13 +213,7 @@ static void prio_push(struct beat_team *team, struct beat_task *task)
 		if (!team->prio_heap)
 			beat_fatal("out of memory for the task priority queue");
 	}
-	struct beat_task **h = team->prio_heap;
-	int i = n;
-	while (i > 0 && h[(i - 1) / 2]->priority < task->priority) {
-		h[i] = h[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h[i] = task;
+	prio_sift_up(team->prio_heap, n, task);
 	atomic_store_explicit(&team->prio_count, n + 1, memory_order_release);
 	beat_mutex_unlock(&team->prio_lock);
 }
@@ -231,11 +237,7 @@ static int prio_remove_at(struct beat_task **h, int n, int i)
 		h[i] = h[c];
 		i = c;
 	}
-	while (i > 0 && h[(i - 1) / 2]->priority < last->priority) {
-		h[i] = h[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h[i] = last;
+	prio_sift_up(h, i, last);
 	return n;
 }
 
