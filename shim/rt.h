@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi.h"
 #include "predict.h"
 
 #define BEAT_EXPORT __attribute__((visibility("default")))
