@@ -16,6 +16,19 @@
 
 /* ------------------------------------------------------------ submit.c */
 
+/* One dependence of a task or of a taskwait: an address and its kind, in
+ * beat's own terms (an ABI layer translates its compiler's layout). */
+enum beat_dep_kind {
+	BEAT_DEP_IN = 0,
+	BEAT_DEP_OUT = 1,            /* out and inout */
+	BEAT_DEP_MUTEXINOUTSET = 2,
+	BEAT_DEP_INOUTSET = 3,
+};
+struct beat_dep {
+	void *addr;
+	enum beat_dep_kind kind;
+};
+
 /* ------------------------------------------- loop schedule engine (loop) */
 
 /* ---------------------- dependences, cancellation, identity, affinity */
