@@ -44,13 +44,14 @@ enum {
 void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
 	       long arg_size, long arg_align, bool if_clause, unsigned flags,
 	       void **depend, int priority, void *detach);
+void GOMP_taskwait_depend(void **depend);
 
 /* Without nowait, depend clauses make the encountering task wait for the
  * sibling tasks they name (the region itself then runs undeferred). */
 static void wait_for_depend(void **depend)
 {
 	if (depend != NULL)
-		beat_depend_taskwait(depend);
+		GOMP_taskwait_depend(depend);
 }
 
 /* -------------------------------------------------------- device checks */

@@ -1,16 +1,15 @@
-/* task.c: GCC's task entry points: GOMP_task (deferred and undeferred, with
- * cpyfn, arg_size/arg_align, if, final, mergeable, priority), taskwait,
- * taskyield and taskgroups.
- *
- * depend goes through shim/depend.c; detach hands the task itself out as
- * the event handle, and omp_fulfill_event completes it. */
+/* task.c: GCC's task entry points: GOMP_task, taskwait (with depend),
+ * taskyield, taskgroups and omp_fulfill_event. GOMP_task only translates:
+ * GCC's flags, depend array and detach convention become a struct
+ * beat_spawn, and shim's integration manager (beat_submit) decides. */
+#include "depend_gcc.h"
 #include "rt.h"
-#include "taskclass.h"
 
 #include <alloca.h>
 #include <stdint.h>
-#include <string.h>
+#include <stdlib.h>
 
+/* GCC's GOMP_task flag bits. */
 #define FLAG_UNTIED (1u << 0)
 #define FLAG_FINAL (1u << 1)
 #define FLAG_MERGEABLE (1u << 2)
@@ -18,200 +17,85 @@
 #define FLAG_PRIORITY (1u << 4)
 #define FLAG_DETACH (1u << 13)
 
-/* Queued tasks per thread beyond which new tasks run at once (bounds memory
- * when one thread creates far more tasks than the team can run). */
-#define THROTTLE_PER_THREAD 64
-
-static bool run_now(struct beat_thread *t, bool if_clause, unsigned flags)
+/* GCC's detach convention: the event handle goes to the event variable
+ * and to the first word of the task's own argument block. */
+static void give_event(void *args, struct beat_task *handle, void *event)
 {
-	struct beat_team *team = t->m->team;
-	if (!if_clause)
-		return true;
-	if (t->task->flags & BEAT_TASK_FINAL)
-		return true;
-	if (team->nthreads == 1)
-		/* Outside any parallel region every task runs at once (programs
-		 * rely on it, as libgomp does it); in a team of one the caller
-		 * decides (a plain task runs at once). */
-		return team->level == 0;
-	return beat_task_backlog(t->m) > (long)(THROTTLE_PER_THREAD * team->nthreads);
+	*(uintptr_t *)event = (uintptr_t)handle;
+	if (args)
+		*(uintptr_t *)args = (uintptr_t)handle;
 }
 
-static unsigned task_flags(struct beat_thread *t, unsigned gomp_flags)
+/* The same task with its depend array read into a list, which lives on
+ * this stack while the task is submitted (short lists) or on the heap. */
+static void __attribute__((noinline)) task_with_depend(struct beat_spawn *s, void **depend)
 {
-	unsigned f = 0;
-	if ((gomp_flags & FLAG_FINAL) || (t->task->flags & BEAT_TASK_FINAL))
-		f |= BEAT_TASK_FINAL;
-	if (gomp_flags & FLAG_UNTIED)
-		f |= BEAT_TASK_UNTIED;
-	return f;
+	size_t n = gomp_depend_count(depend);
+	struct beat_dep *deps = n <= GOMP_DEPEND_STACK ? alloca(n * sizeof *deps) : malloc(n * sizeof *deps);
+	if (!deps)
+		beat_fatal("out of memory for %zu task dependences", n);
+	gomp_depend_list(depend, deps);
+	s->deps = deps;
+	s->ndeps = n;
+	beat_submit(s);
+	if (n > GOMP_DEPEND_STACK)
+		free(deps);
 }
 
-/* The plain undeferred case (no dependences, no detach) runs on the
- * caller's stack with a lightweight task record. */
-static unsigned run_plain_undeferred(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
-				     long arg_size, long arg_align, unsigned bflags)
+static unsigned spawn_flags(unsigned flags, bool if_clause)
 {
-	if (!cpyfn)
-		return beat_task_run_undeferred(fn, data, bflags);
-	size_t align = arg_align > 0 ? (size_t)arg_align : 1;
-	char *raw = alloca(arg_size + align - 1);
-	char *buf = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
-	cpyfn(buf, data);
-	return beat_task_run_undeferred(fn, buf, bflags);
+	return ((flags & FLAG_UNTIED) ? BEAT_SPAWN_UNTIED : 0) |
+	       ((flags & FLAG_FINAL) ? BEAT_SPAWN_FINAL : 0) |
+	       ((flags & FLAG_MERGEABLE) ? BEAT_SPAWN_MERGEABLE : 0) |
+	       (if_clause ? 0 : BEAT_SPAWN_UNDEFERRED);
 }
 
-/* Holding a tiny task back would starve someone: more members are idle
- * than our deque has tasks for them to steal. */
-static bool starving(struct beat_thread *t)
-{
-	struct beat_member *m = t->m;
-	int hungry = atomic_load_explicit(&m->team->hungry, memory_order_relaxed);
-	return hungry > 0 && beat_task_backlog(m) < hungry;
-}
+/* Not a GCC flag: if(false), folded into the flags so that GOMP_task's
+ * call here keeps its own number of arguments (a jump, not a call). */
+#define FLAG_IF_FALSE (1u << 31)
 
 static void __attribute__((noinline))
-task_general(struct beat_thread *t, const void *site, uint64_t key, void (*fn)(void *), void *data,
-	     void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
-	     unsigned flags, void **depend, int priority, void *detach);
-
-/* The fast path: a plain task (no depend, detach, priority, final, cpyfn)
- * of a trusted fingerprint that is to run at once, because the team has
- * one thread or the task is predicted tiny. No allocation, no atomic
- * read-modify-write, no shared write, no clock read unless sampled. */
-static inline bool task_fast(struct beat_thread *t, const void *site, void (*fn)(void *),
-			     void *data, long arg_size, unsigned flags, uint64_t *keyp)
+task_general(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *), long arg_size,
+	     long arg_align, const void *site, unsigned flags, void **depend, int priority,
+	     void *detach)
 {
-	struct beat_fp_table *tab = t->fp;
-	struct beat_task *cur = t->task;
-	if (BEAT_UNLIKELY(!tab))
-		return false;
-	uint64_t key = beat_fp_key(fn, site, arg_size, flags & (FLAG_UNTIED | FLAG_MERGEABLE),
-				   cur->depth + 1u);
-	*keyp = key; /* the general path reuses it */
-	unsigned s = (unsigned)(key >> 56);
-	if (BEAT_UNLIKELY(tab->key[s] != key || !tab->trusted[s] || tab->countdown[s] == 1))
-		return false; /* cold, or due for a sample: the general path */
-	uint8_t cls = tab->cls[s];
-	bool one = t->m->team->nthreads == 1;
-	if (!one) {
-		if (cls != BEAT_CLASS_TINY || starving(t))
-			return false;
-		tab->st.inlined++;
+	bool if_clause = !(flags & FLAG_IF_FALSE);
+	struct beat_spawn s = {
+		.fn = fn,
+		.data = data,
+		.copy = cpyfn,
+		.arg_size = arg_size > 0 ? (size_t)arg_size : 0,
+		.arg_align = arg_align > 0 ? (size_t)arg_align : 1,
+		.flags = spawn_flags(flags, if_clause),
+		.priority = (flags & FLAG_PRIORITY) ? priority : 0,
+		.site = site,
+	};
+	if (flags & FLAG_DETACH) {
+		s.flags |= BEAT_SPAWN_DETACH;
+		s.fill = give_event;
+		s.fill_ctx = detach;
 	}
-	tab->countdown[s]--;
-	tab->st.by_class[cls]++;
-	cur->nchildren++;
-	BEAT_STAT(t, tasks_immediate);
-	beat_task_run_undeferred(fn, data, (flags & FLAG_UNTIED) ? BEAT_TASK_UNTIED : 0);
-	return true;
+	if ((flags & FLAG_DEPEND) && depend)
+		task_with_depend(&s, depend);
+	else
+		beat_submit_general(&s);
 }
 
 BEAT_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
 			   long arg_size, long arg_align, bool if_clause, unsigned flags,
 			   void **depend, int priority, void *detach)
 {
-	struct beat_thread *t = beat_self();
 	const void *site = __builtin_return_address(0);
-	uint64_t key = 0; /* fingerprint, once computed */
+	/* A plain task (what beat_spawn_is_plain says, in GCC's terms) goes
+	 * to the fast path in registers; everything else is described. */
 	if (BEAT_LIKELY(!(flags & (FLAG_DEPEND | FLAG_DETACH | FLAG_PRIORITY | FLAG_FINAL)) && if_clause &&
-			!cpyfn && !(t->task->flags & BEAT_TASK_FINAL) && beat_cfg.classify &&
-			!beat_cfg.cancellation) &&
-	    task_fast(t, site, fn, data, arg_size, flags, &key))
-		return;
-	task_general(t, site, key, fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority,
-		     detach);
-}
-
-static void task_general(struct beat_thread *t, const void *site, uint64_t key, void (*fn)(void *), void *data,
-			 void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
-			 unsigned flags, void **depend, int priority, void *detach)
-{
-	/* In a cancelled region or taskgroup no task is made at all: no copy
-	 * constructor runs whose destructor would then be owed. */
-	if (BEAT_UNLIKELY(beat_cfg.cancellation) && beat_cancellation_point(BEAT_CANCEL_TASKGROUP))
-		return;
-	int prio = (flags & FLAG_PRIORITY) ? priority : 0;
-	if (prio > beat_cfg.max_task_priority)
-		prio = beat_cfg.max_task_priority;
-	unsigned bflags = task_flags(t, flags);
-	bool in_final = (t->task->flags & BEAT_TASK_FINAL) != 0;
-	if (!(flags & FLAG_DEPEND))
-		depend = NULL;
-	if (!(flags & FLAG_DETACH))
-		detach = NULL;
-	bool undeferred = run_now(t, if_clause, flags);
-	bool plain = !detach && !depend;
-	/* A team of one thread has nobody to share a task with: a plain task
-	 * runs at once (libgomp and libomp do the same), which makes a fine-
-	 * grained task tree cost little more than the serial program. */
-	if (!undeferred && plain && t->m->team->nthreads == 1)
-		undeferred = true;
-	t->task->nchildren++;
-	/* Classification: what tasks of this kind cost decides whether this
-	 * one is worth a spawn (taskclass.h). */
-	struct beat_fp_table *tab = NULL;
-	bool sample = false;
-	uint8_t cls = BEAT_CLASS_COLD;
-	if (plain && beat_cfg.classify) {
-		tab = t->fp ? t->fp : beat_fp_table_new(t);
-		if (!key) /* not computed by the fast path */
-			key = beat_fp_key(fn, site, arg_size, flags & (FLAG_UNTIED | FLAG_MERGEABLE),
-					  t->task->depth + 1u);
-		unsigned slot = beat_fp_lookup(tab, key, &sample);
-		cls = tab->cls[slot];
-		if (!undeferred && cls == BEAT_CLASS_TINY) {
-			if (starving(t)) {
-				tab->st.kept_for_thieves++;
-			} else {
-				undeferred = true;
-				tab->st.inlined++;
-			}
-		}
-	}
-	if (undeferred)
-		BEAT_STAT(t, tasks_immediate);
-	if (undeferred && !detach && (!depend || in_final)) {
-		if (BEAT_LIKELY(!sample)) {
-			run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
-			return;
-		}
-		/* Inlined tasks are timed too, so that the prediction keeps
-		 * learning once it has started to inline. */
-		unsigned long parks = t->stats.parks;
-		uint64_t c0 = beat_cycles();
-		unsigned kids = run_plain_undeferred(fn, data, cpyfn, arg_size, arg_align, bflags);
-		uint64_t c1 = beat_cycles();
-		if (beat_self_fresh() == t && t->stats.parks == parks)
-			beat_fp_record(t, key, c1 - c0, kids);
+			!cpyfn)) {
+		beat_submit_plain(fn, data, arg_size > 0 ? (size_t)arg_size : 0,
+				  arg_align > 0 ? (size_t)arg_align : 1, spawn_flags(flags, true), site);
 		return;
 	}
-	void *arg;
-	struct beat_task *task = beat_task_alloc(arg_size, arg_align, &arg);
-	if (detach) {
-		/* The handle goes to the event variable and, before the copy, to
-		 * the first word of the argument block (the task's own copy). */
-		atomic_init(&task->detach_pending, 2);
-		*(uintptr_t *)detach = (uintptr_t)task;
-		if (data)
-			*(uintptr_t *)data = (uintptr_t)task;
-	}
-	if (cpyfn)
-		cpyfn(arg, data);
-	else if (arg_size > 0)
-		memcpy(arg, data, arg_size);
-	if (detach)
-		bflags |= BEAT_TASK_DETACHED;
-	if (cpyfn)
-		bflags |= BEAT_TASK_COPIED;
-	task->fp_key = key;
-	task->fp_sample = sample;
-	task->pclass = cls;
-	bool ready = beat_task_prepare(task, fn, bflags, prio, depend, undeferred);
-	if (undeferred)
-		beat_task_run_inline(task, !if_clause);
-	else if (ready)
-		beat_task_spawn(task);
+	task_general(fn, data, cpyfn, arg_size, arg_align, site, flags | (if_clause ? 0 : FLAG_IF_FALSE),
+		     depend, priority, detach);
 }
 
 BEAT_EXPORT void GOMP_taskwait(void)
@@ -221,12 +105,19 @@ BEAT_EXPORT void GOMP_taskwait(void)
 
 BEAT_EXPORT void GOMP_taskwait_depend(void **depend)
 {
-	beat_depend_taskwait(depend);
+	size_t n = gomp_depend_count(depend);
+	struct beat_dep *deps = n <= GOMP_DEPEND_STACK ? alloca(n * sizeof *deps) : malloc(n * sizeof *deps);
+	if (!deps)
+		beat_fatal("out of memory for %zu task dependences", n);
+	gomp_depend_list(depend, deps);
+	beat_depend_taskwait(deps, n);
+	if (n > GOMP_DEPEND_STACK)
+		free(deps);
 }
 
 BEAT_EXPORT void omp_fulfill_event(uintptr_t event)
 {
-	beat_task_fulfill((struct beat_task *)event);
+	beat_event_fulfill((struct beat_task *)event);
 }
 
 BEAT_EXPORT void GOMP_taskyield(void)

@@ -16,14 +16,17 @@
  * task, a team of one) they run one after the other on the caller's stack.
  * Otherwise each task is created and queued as it is split off, except that
  * with a copy constructor (cpyfn) every copy is made before the first task
- * may run, as the firstprivate values must be those at the encounter. When
- * the team's queues are already long, a new task runs at once instead of
- * being queued (the same throttle GOMP_task uses), which bounds memory for
- * taskloops with millions of tasks. */
+ * may run, as the firstprivate values must be those at the encounter. What
+ * happens to each task is shim's decision (beat_submit_made): when the
+ * team's queues are already long it runs at once instead of being queued,
+ * which bounds memory for taskloops with millions of tasks. */
 #include "rt.h"
 #include "task_reduction.h"
 
+int omp_get_num_threads(void);
+
 #include <alloca.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +39,6 @@
 #define FLAG_REDUCTION (1u << 12)
 #define FLAG_STRICT (1u << 14)
 
-/* Queued tasks per thread beyond which a new task runs at once. */
-#define THROTTLE_PER_THREAD 64
 /* Argument blocks up to this size are copied on the stack. */
 #define STACK_ARG_MAX 2048
 
@@ -62,6 +63,7 @@ struct taskloop {
 	struct split split;
 	unsigned long long next_task; /* tasks handed their bounds so far */
 	unsigned long long cursor;    /* start of the next task's bounds */
+	const void *site;             /* the construct's call site */
 };
 
 /* The head of GCC's argument block, for each loop type. */
@@ -148,14 +150,16 @@ static uintptr_t *reduction_descriptor(const struct taskloop *tl)
 	return ((const struct head_long *)tl->data)->reductions;
 }
 
-static bool runs_included(struct beat_thread *t, unsigned flags)
+/* GCC's taskloop flags that a task construct has too, in beat's terms. */
+static unsigned spawn_flags(unsigned flags)
 {
-	return !(flags & FLAG_IF) || (t->task->flags & BEAT_TASK_FINAL) ||
-	       t->m->team->nthreads == 1;
+	return ((flags & FLAG_UNTIED) ? BEAT_SPAWN_UNTIED : 0) |
+	       ((flags & FLAG_FINAL) ? BEAT_SPAWN_FINAL : 0) |
+	       ((flags & FLAG_IF) ? 0 : BEAT_SPAWN_UNDEFERRED);
 }
 
 /* Every task runs now, in order, as an included (undeferred) task. */
-static void run_included(struct taskloop *tl, unsigned bflags)
+static void run_included(struct taskloop *tl, unsigned sflags)
 {
 	size_t align = tl->arg_align;
 	size_t stride = round_up(tl->arg_size, align);
@@ -169,7 +173,7 @@ static void run_included(struct taskloop *tl, unsigned bflags)
 		for (unsigned long long k = 0; k < n; k++) {
 			memcpy(arg, tl->data, tl->arg_size);
 			next_bounds(tl, arg);
-			beat_task_run_undeferred(tl->fn, arg, bflags);
+			beat_run_included(tl->fn, arg, sflags);
 		}
 		if (!small)
 			free(raw);
@@ -185,41 +189,32 @@ static void run_included(struct taskloop *tl, unsigned bflags)
 		tl->cpyfn(base + k * stride, tl->data);
 	for (unsigned long long k = 0; k < n; k++) {
 		next_bounds(tl, base + k * stride);
-		beat_task_run_undeferred(tl->fn, base + k * stride, bflags);
+		beat_run_included(tl->fn, base + k * stride, sflags);
 	}
 	free(raw);
 }
 
-static struct beat_task *make_task(struct taskloop *tl)
+/* beat_spawn.fill: the next task's bounds go into its own block. */
+static void fill_bounds(void *args, struct beat_task *handle, void *ctx)
 {
-	void *arg;
-	struct beat_task *task = beat_task_alloc(tl->arg_size, tl->arg_align, &arg);
-	if (tl->cpyfn)
-		tl->cpyfn(arg, tl->data);
-	else
-		memcpy(arg, tl->data, tl->arg_size);
-	next_bounds(tl, arg);
-	return task;
+	next_bounds(ctx, args);
 }
 
-static void launch(struct beat_team *team, struct taskloop *tl, struct beat_task *task,
-		   unsigned bflags)
+/* Each task is made (its copy and its bounds) and handed to beat_submit_
+ * made; with a copy constructor every copy is made before any task may run. */
+static void run_deferred(struct taskloop *tl, unsigned sflags)
 {
-	bool now = beat_task_backlog(beat_self()->m) > (long)(THROTTLE_PER_THREAD * team->nthreads);
-	beat_task_prepare(task, tl->fn, bflags, tl->priority, NULL, now);
-	if (now)
-		beat_task_run_inline(task, false);
-	else
-		beat_task_enqueue(task);
-}
-
-static void run_deferred(struct beat_thread *t, struct taskloop *tl, unsigned bflags)
-{
-	struct beat_team *team = t->m->team;
+	struct beat_spawn s = {
+		.fn = tl->fn, .data = tl->data, .copy = tl->cpyfn,
+		.arg_size = tl->arg_size, .arg_align = tl->arg_align,
+		.flags = sflags, .priority = tl->priority,
+		.fill = fill_bounds, .fill_ctx = tl,
+		.site = tl->site,
+	};
 	unsigned long long n = tl->split.ntasks;
 	if (!tl->cpyfn) {
 		for (unsigned long long k = 0; k < n; k++)
-			launch(team, tl, make_task(tl), bflags);
+			beat_submit_made(beat_spawn_make(&s), &s);
 		return;
 	}
 	if (n > SIZE_MAX / sizeof(struct beat_task *))
@@ -228,48 +223,35 @@ static void run_deferred(struct beat_thread *t, struct taskloop *tl, unsigned bf
 	if (!tasks)
 		beat_fatal("out of memory for %llu taskloop tasks", n);
 	for (unsigned long long k = 0; k < n; k++)
-		tasks[k] = make_task(tl);
+		tasks[k] = beat_spawn_make(&s);
 	for (unsigned long long k = 0; k < n; k++)
-		launch(team, tl, tasks[k], bflags);
+		beat_submit_made(tasks[k], &s);
 	free(tasks);
 }
 
 /* n: the number of iterations (0: the loop is empty). */
 static void taskloop(struct taskloop *tl, unsigned long long n, unsigned long num_tasks)
 {
-	struct beat_thread *t = beat_self();
 	bool group = !(tl->flags & FLAG_NOGROUP);
 	bool reduction = group && (tl->flags & FLAG_REDUCTION);
 	/* Nothing to do, or the region or an enclosing taskgroup is cancelled. */
-	if (n == 0 || beat_cancellation_point(BEAT_CANCEL_TASKGROUP)) {
+	if (n == 0 || beat_spawn_cancelled()) {
 		if (reduction)
 			reduction_descriptor(tl)[2] = 0; /* "not registered" */
 		return;
 	}
-	tl->split = plan(n, tl->flags, num_tasks, t->m->team->nthreads);
+	tl->split = plan(n, tl->flags, num_tasks, (unsigned)omp_get_num_threads());
 	tl->cursor = tl->start;
-	if (tl->priority > beat_cfg.max_task_priority)
-		tl->priority = beat_cfg.max_task_priority;
-	if (tl->priority < 0)
-		tl->priority = 0;
-	if (tl->arg_align == 0)
-		tl->arg_align = 1;
-	unsigned bflags = 0;
-	if ((tl->flags & FLAG_FINAL) || (t->task->flags & BEAT_TASK_FINAL))
-		bflags |= BEAT_TASK_FINAL;
-	if (tl->flags & FLAG_UNTIED)
-		bflags |= BEAT_TASK_UNTIED;
-	if (tl->cpyfn)
-		bflags |= BEAT_TASK_COPIED; /* runs even when cancelled (destructors) */
+	unsigned sflags = spawn_flags(tl->flags);
 	if (group) {
 		beat_taskgroup_start();
 		if (reduction)
 			beat_task_reductions_register(reduction_descriptor(tl));
 	}
-	if (runs_included(t, tl->flags))
-		run_included(tl, bflags);
+	if (beat_spawn_included(sflags))
+		run_included(tl, sflags);
 	else
-		run_deferred(t, tl, bflags);
+		run_deferred(tl, sflags);
 	if (group)
 		beat_taskgroup_end();
 }
@@ -292,7 +274,7 @@ BEAT_EXPORT void GOMP_taskloop(void (*fn)(void *), void *data, void (*cpyfn)(voi
 		.arg_align = arg_align > 0 ? (size_t)arg_align : 1,
 		.flags = flags, .priority = priority, .is_ull = false,
 		.start = (unsigned long long)start, .end = (unsigned long long)end,
-		.step = (unsigned long long)step,
+		.step = (unsigned long long)step, .site = __builtin_return_address(0),
 	};
 	taskloop(&tl, n, num_tasks);
 }
@@ -317,7 +299,7 @@ BEAT_EXPORT void GOMP_taskloop_ull(void (*fn)(void *), void *data,
 		.arg_size = arg_size > 0 ? (size_t)arg_size : 0,
 		.arg_align = arg_align > 0 ? (size_t)arg_align : 1,
 		.flags = flags, .priority = priority, .is_ull = true,
-		.start = start, .end = end, .step = step,
+		.start = start, .end = end, .step = step, .site = __builtin_return_address(0),
 	};
 	taskloop(&tl, n, num_tasks);
 }

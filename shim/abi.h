@@ -29,6 +29,108 @@ struct beat_dep {
 	enum beat_dep_kind kind;
 };
 
+struct beat_task;
+
+/* What a task construct asks for (beat_spawn.flags). */
+enum {
+	BEAT_SPAWN_UNTIED = 1u << 0,
+	BEAT_SPAWN_FINAL = 1u << 1,      /* final clause true: its children are included */
+	BEAT_SPAWN_MERGEABLE = 1u << 2,
+	BEAT_SPAWN_UNDEFERRED = 1u << 3, /* if clause false: the creator waits for it */
+	BEAT_SPAWN_DETACH = 1u << 4,     /* completes when its event is fulfilled too */
+};
+
+/* What was done with a new task (beat_submit's result). */
+enum beat_fate {
+	BEAT_FATE_INLINED,   /* run at once by its creator */
+	BEAT_FATE_QUEUED,    /* queued on the creator's own deque */
+	BEAT_FATE_PLACED,    /* queued where an idle worker looks first (worker selection) */
+	BEAT_FATE_PRIORITY,  /* queued in the team's priority order */
+	BEAT_FATE_CONTINUED, /* run at once on a fresh fiber; the creator was left to thieves */
+	BEAT_FATE_DEFERRED,  /* waiting for its dependences */
+	BEAT_FATE_DROPPED,   /* not made: its taskgroup or region is cancelled */
+};
+
+/* Why a task ran at once (beat_decision.why). */
+enum beat_inline_why {
+	BEAT_WHY_NONE,       /* it was not run at once */
+	BEAT_WHY_RULE,       /* if(false), a final creator, or a team of one */
+	BEAT_WHY_THROTTLE,   /* the creator's deque was over the throttle */
+	BEAT_WHY_CLASS,      /* predicted tiny (classification) */
+	BEAT_WHY_POLICY,     /* continuation stealing ran the child first */
+};
+
+/* Everything the decision saw and chose, when the caller asks for it. */
+struct beat_decision {
+	enum beat_fate fate;
+	enum beat_inline_why why;
+	int cls;             /* enum beat_class (classify.h); cold when not classified */
+	float predicted;     /* predicted cycles of the task's body; 0: no prediction */
+	int worker;          /* team seat it was queued for; -1: any */
+};
+
+/* A new task in beat's terms: an ABI layer fills one from its compiler's
+ * calling convention and passes it to beat_submit. */
+struct beat_spawn {
+	void (*fn)(void *);
+	void *data;                           /* the creator's argument block */
+	void (*copy)(void *dst, void *src);   /* copy constructor (NULL: bytes are copied) */
+	size_t arg_size, arg_align;
+	unsigned flags;                       /* BEAT_SPAWN_* */
+	int priority;                         /* the priority clause (0: none) */
+	const struct beat_dep *deps;          /* dependences (ndeps of them) */
+	size_t ndeps;
+	/* called once the task's own argument block holds its copy, with the
+	 * task as its handle (detach events, taskloop bounds); NULL: none */
+	void (*fill)(void *args, struct beat_task *handle, void *ctx);
+	void *fill_ctx;
+	const void *site;                     /* the construct's call site (fingerprint) */
+	struct beat_decision *out;            /* NULL, or where the decision is written */
+};
+
+/* The one decision point for every new task: the rules (if, final, team
+ * of one), the throttle, then the stages switched on at start-up
+ * (classification and prediction: BEAT_CLASSIFY, BEAT_PREDICT; worker
+ * selection: BEAT_SELECT), and the spawn policy (BEAT_STEAL). Runs, queues
+ * or defers the task and returns its enum beat_fate. */
+int beat_submit_general(const struct beat_spawn *s);
+/* beat_submit for a plain task (no copy constructor, dependences, detach,
+ * priority, final or if(false)) in six registers: the fast path runs a
+ * trusted tiny or one-thread task at once with no allocation, no atomic
+ * read-modify-write, no shared write and no clock read unless it samples;
+ * anything else goes on to the general path. */
+int beat_submit_plain(void (*fn)(void *), void *data, size_t arg_size, size_t arg_align,
+		      unsigned flags, const void *site);
+
+static inline bool beat_spawn_is_plain(const struct beat_spawn *s)
+{
+	return !(s->flags & (BEAT_SPAWN_FINAL | BEAT_SPAWN_UNDEFERRED | BEAT_SPAWN_DETACH)) &&
+	       !s->copy && !s->ndeps && s->priority <= 0 && !s->fill && !s->out;
+}
+
+static inline int beat_submit(const struct beat_spawn *s)
+{
+	if (beat_spawn_is_plain(s))
+		return beat_submit_plain(s->fn, s->data, s->arg_size, s->arg_align, s->flags, s->site);
+	return beat_submit_general(s);
+}
+
+/* Two steps, for constructs that make several tasks before any may run
+ * (taskloop with a copy constructor): beat_spawn_make allocates the task
+ * and copies its arguments (calling fill), beat_submit_made decides. */
+struct beat_task *beat_spawn_make(const struct beat_spawn *s);
+int beat_submit_made(struct beat_task *task, const struct beat_spawn *s);
+/* Must a task with these BEAT_SPAWN_* flags be included (run at once, in
+ * order, on the creator's stack) by the rules alone? */
+bool beat_spawn_included(unsigned flags);
+/* Is the calling task's region or taskgroup cancelled (no task is made)? */
+bool beat_spawn_cancelled(void);
+/* Runs fn(data) now as an included child of the current task; returns how
+ * many children it made. */
+unsigned beat_run_included(void (*fn)(void *), void *data, unsigned flags);
+/* detach: the event of a task (its handle) is fulfilled. */
+void beat_event_fulfill(struct beat_task *handle);
+
 /* ------------------------------------------- loop schedule engine (loop) */
 
 /* ---------------------- dependences, cancellation, identity, affinity */

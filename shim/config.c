@@ -613,6 +613,7 @@ static void config_init_once(void)
 	beat_cfg.steal = BEAT_STEAL_AUTO;
 	beat_cfg.classify = true;
 	beat_cfg.predict = true;
+	beat_cfg.select = true;
 	beat_cfg.inline_factor = 256.0f;
 	beat_cfg.one_euro = (struct beat_one_euro_params)BEAT_ONE_EURO_DEFAULTS;
 

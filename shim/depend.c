@@ -177,40 +177,12 @@ static void depend_one(struct beat_task *parent, struct beat_task *task,
 	}
 }
 
-/* Walks GCC's depend array: calls depend_one for each (address, is_in). */
+/* Calls depend_one for each entry of the list. */
 static void for_each_dep(struct beat_task *parent, struct beat_task *task,
-			 struct beat_task *waiter, void **depend)
+			 struct beat_task *waiter, const struct beat_dep *deps, size_t ndeps)
 {
-	size_t total, nout, nmutex = 0, nin, base;
-	if ((uintptr_t)depend[0] != 0) {
-		total = (uintptr_t)depend[0];
-		nout = (uintptr_t)depend[1];
-		nin = total - nout;
-		base = 2;
-	} else {
-		total = (uintptr_t)depend[1];
-		nout = (uintptr_t)depend[2];
-		nmutex = (uintptr_t)depend[3];
-		nin = (uintptr_t)depend[4];
-		base = 5;
-	}
-	size_t normal = nout + nmutex + nin;
-	for (size_t i = 0; i < total; i++) {
-		void *addr;
-		bool is_in;
-		if (i < normal) {
-			addr = depend[base + i];
-			is_in = i >= nout + nmutex;
-		} else {
-			void **obj = (void **)depend[base + i]; /* omp_depend_t: {addr, kind} */
-			uintptr_t kind = (uintptr_t)obj[1];
-			if (kind < 1 || kind > 4)
-				beat_fatal("unknown omp_depend_t dependence type %d", (int)kind);
-			addr = obj[0];
-			is_in = kind == 1;
-		}
-		depend_one(parent, task, waiter, addr, is_in);
-	}
+	for (size_t i = 0; i < ndeps; i++)
+		depend_one(parent, task, waiter, deps[i].addr, deps[i].kind == BEAT_DEP_IN);
 }
 
 static struct beat_depnode *node_new(bool waiter)
@@ -231,11 +203,11 @@ static bool npred_zero(void *arg)
 
 /* ------------------------------------------------------------ public API */
 
-bool beat_depend_register(struct beat_task *parent, struct beat_task *task, void **depend,
-			  bool undeferred)
+bool beat_depend_register(struct beat_task *parent, struct beat_task *task,
+			  const struct beat_dep *deps, size_t ndeps, bool undeferred)
 {
 	task->dep = node_new(undeferred);
-	for_each_dep(parent, task, task, depend);
+	for_each_dep(parent, task, task, deps, ndeps);
 	return atomic_fetch_sub_explicit(&task->dep->npred, 1, memory_order_acq_rel) == 1;
 }
 
@@ -274,7 +246,7 @@ void beat_depend_complete(struct beat_task *task)
 	free(succ);
 }
 
-void beat_depend_taskwait(void **depend)
+void beat_depend_taskwait(const struct beat_dep *deps, size_t ndeps)
 {
 	struct beat_thread *t = beat_self();
 	struct beat_task *parent = t->task;
@@ -284,7 +256,7 @@ void beat_depend_taskwait(void **depend)
 	memset(&waiter, 0, sizeof waiter);
 	waiter.dep = node_new(true);
 	waiter.team = t->m->team;
-	for_each_dep(parent, NULL, &waiter, depend);
+	for_each_dep(parent, NULL, &waiter, deps, ndeps);
 	atomic_fetch_sub_explicit(&waiter.dep->npred, 1, memory_order_acq_rel);
 	beat_depend_wait_ready(t->m, &waiter);
 	free(waiter.dep);

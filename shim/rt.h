@@ -140,6 +140,7 @@ struct beat_config {
 	bool stats;                              /* BEAT_STATS */
 	bool classify;                           /* BEAT_CLASSIFY: fingerprints, classes, inlining */
 	bool predict;                            /* BEAT_PREDICT: One Euro filter (off: last sample) */
+	bool select;                             /* BEAT_SELECT: worker selection places tasks */
 	float inline_factor;                     /* BEAT_INLINE: tiny = below this many spawn costs */
 	struct beat_one_euro_params one_euro;    /* BEAT_ONE_EURO */
 	bool one_euro_set;
@@ -305,13 +306,18 @@ void beat_task_unref(struct beat_task *task);
 long beat_task_backlog(struct beat_member *m);
 /* Links a new child of the current task and counts it (parent, taskgroup,
  * team); with depend, registers its dependences. Returns true when it may
- * run now. The caller then calls beat_task_enqueue or beat_task_run_inline. */
+ * run now. The caller then calls beat_task_spawn or beat_task_run_inline. */
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
-		       int priority, void **depend, bool undeferred);
-void beat_task_enqueue(struct beat_task *task);
+		       int priority, const struct beat_dep *deps, size_t ndeps, bool undeferred);
+/* Queues a ready task where worker selection says (select.c); returns
+ * where (QUEUED, PLACED, PRIORITY) and the seat in *worker (-1: any). */
+enum beat_fate beat_task_enqueue(struct beat_task *task, int *worker);
 /* Starts a prepared, ready deferred task by the spawn policy (BEAT_STEAL):
- * queued for any member, or run at once with the creator left to thieves. */
-void beat_task_spawn(struct beat_task *task);
+ * queued (beat_task_enqueue), or run at once with the creator left to
+ * thieves (BEAT_FATE_CONTINUED). */
+enum beat_fate beat_task_spawn(struct beat_task *task, int *worker);
+/* select.c: where a task that is to be queued goes. */
+enum beat_fate beat_select(struct beat_thread *t, struct beat_task *task, int *worker);
 /* Puts a continuation item on m's deque (the caller owns m) and wakes a
  * sleeping member. */
 void beat_task_push_cont(struct beat_member *m, struct beat_task *item);
@@ -342,11 +348,11 @@ bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const str
 /* depend.c */
 struct beat_depnode;
 struct beat_deptable;
-bool beat_depend_register(struct beat_task *parent, struct beat_task *task, void **depend,
-			  bool undeferred);
+bool beat_depend_register(struct beat_task *parent, struct beat_task *task,
+			  const struct beat_dep *deps, size_t ndeps, bool undeferred);
 void beat_depend_wait_ready(struct beat_member *m, struct beat_task *task);
 void beat_depend_complete(struct beat_task *task);
-void beat_depend_taskwait(void **depend);
+void beat_depend_taskwait(const struct beat_dep *deps, size_t ndeps);
 void beat_depend_table_free(struct beat_task *parent);
 void beat_depend_node_free(struct beat_task *task);
 /* Runs team tasks until done(arg); sleeps on the team futex when idle.
@@ -458,7 +464,11 @@ struct beat_team {
 /* Per-thread counters for BEAT_STATS (written only by their thread). */
 struct beat_stats {
 	unsigned long tasks_deferred;  /* tasks queued for any team member */
-	unsigned long tasks_immediate; /* tasks run at once by their creator */
+	/* the integration manager's decisions (submit.c): run at once by a
+	 * rule, by the throttle, by class; queued on the own deque, placed,
+	 * waiting for dependences, not made (cancelled) */
+	unsigned long submit_rule, submit_throttle, submit_class;
+	unsigned long submit_queued, submit_placed, submit_deferred, submit_dropped;
 	unsigned long fiber_runs;      /* tasks started on a fiber */
 	unsigned long parks;           /* waits that parked a fiber */
 	unsigned long resumes;         /* parked fibers resumed */

@@ -20,7 +20,13 @@ static void stats_report(void)
 	for (struct beat_thread *t = beat_all_threads(); t; t = t->all_next) {
 		threads++;
 		sum.tasks_deferred += LOAD(t->stats.tasks_deferred);
-		sum.tasks_immediate += LOAD(t->stats.tasks_immediate);
+		sum.submit_rule += LOAD(t->stats.submit_rule);
+		sum.submit_throttle += LOAD(t->stats.submit_throttle);
+		sum.submit_class += LOAD(t->stats.submit_class);
+		sum.submit_queued += LOAD(t->stats.submit_queued);
+		sum.submit_placed += LOAD(t->stats.submit_placed);
+		sum.submit_deferred += LOAD(t->stats.submit_deferred);
+		sum.submit_dropped += LOAD(t->stats.submit_dropped);
 		sum.fiber_runs += LOAD(t->stats.fiber_runs);
 		sum.parks += LOAD(t->stats.parks);
 		sum.resumes += LOAD(t->stats.resumes);
@@ -44,10 +50,14 @@ static void stats_report(void)
 	fprintf(stderr,
 		"beat: stats: threads %d\n"
 		"beat: stats: tasks deferred %lu, run at once %lu\n"
+		"beat: stats: decisions: at once by rule %lu, by throttle %lu, by class %lu; "
+		"queued %lu, placed %lu, continued %lu, waiting for dependences %lu, dropped %lu\n"
 		"beat: stats: fibers: started %lu, parked %lu, resumed %lu, migrated %lu, helped in place %lu\n"
 		"beat: stats: fiber pool: high-water %d fibers of %zu KiB (limit %d)\n"
 		"beat: stats: steals %lu; continuation spawns %lu, continuations stolen %lu\n",
-		threads, sum.tasks_deferred, sum.tasks_immediate, sum.fiber_runs, sum.parks,
+		threads, sum.tasks_deferred, sum.submit_rule + sum.submit_throttle + sum.submit_class,
+		sum.submit_rule, sum.submit_throttle, sum.submit_class, sum.submit_queued, sum.submit_placed,
+		sum.cont_spawns, sum.submit_deferred, sum.submit_dropped, sum.fiber_runs, sum.parks,
 		sum.resumes, sum.migrations, sum.park_refused, beat_fiber_count(), beat_fiber_stack_bytes() / 1024,
 		beat_cfg.fiber_max, sum.steals, sum.cont_spawns, sum.cont_stolen);
 	if (!beat_cfg.classify) {

@@ -414,7 +414,7 @@ static void wake_one(struct beat_team *team)
 }
 
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
-		       int priority, void **depend, bool undeferred)
+		       int priority, const struct beat_dep *deps, size_t ndeps, bool undeferred)
 {
 	struct beat_thread *t = beat_self();
 	struct beat_team *team = t->m->team;
@@ -437,36 +437,38 @@ bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flag
 		task->counted_by = acct;
 		atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
 	}
-	if (depend)
-		return beat_depend_register(parent, task, depend, undeferred);
+	if (ndeps)
+		return beat_depend_register(parent, task, deps, ndeps, undeferred);
 	return true;
 }
 
-void beat_task_enqueue(struct beat_task *task)
+enum beat_fate beat_task_enqueue(struct beat_task *task, int *worker)
 {
 	struct beat_thread *t = beat_self();
 	struct beat_member *m = t->m;
 	struct beat_team *team = task->team;
-	if (task->priority > 0) {
+	enum beat_fate where = beat_select(t, task, worker);
+	switch (where) {
+	case BEAT_FATE_PRIORITY:
 		prio_push(team, task);
-	} else if (m->team == team && task->pclass == BEAT_CLASS_LARGE &&
-		   atomic_load_explicit(&team->hungry, memory_order_relaxed) > 0) {
-		/* Placement: a task predicted large goes to the team mailbox,
-		 * where an idle member looks first, instead of waiting to be
-		 * stolen from the bottom of our deque. */
+		break;
+	case BEAT_FATE_PLACED:
 		inbox_push(team, task);
-		if (t->fp)
+		if (m->team == team && t->fp)
 			t->fp->st.placed++;
-	} else if (m->team == team) {
+		BEAT_STAT(t, submit_placed);
+		break;
+	default:
 		beat_deque_push(&m->deque, task);
-	} else {
-		inbox_push(team, task);
+		BEAT_STAT(t, submit_queued);
+		break;
 	}
 	BEAT_STAT(t, tasks_deferred);
 	/* Dekker with beat_help_until: our push is visible before we read
 	 * sleepers, or the sleeper sees the work before it sleeps. */
 	atomic_thread_fence(memory_order_seq_cst);
 	wake_one(team);
+	return where;
 }
 
 void beat_task_push_cont(struct beat_member *m, struct beat_task *item)
@@ -476,21 +478,24 @@ void beat_task_push_cont(struct beat_member *m, struct beat_task *item)
 	wake_one(m->team);
 }
 
-void beat_task_spawn(struct beat_task *task)
+enum beat_fate beat_task_spawn(struct beat_task *task, int *worker)
 {
 	int policy = beat_cfg.steal;
 	if (policy != BEAT_STEAL_CHILD && task->priority == 0) {
 		struct beat_thread *t = beat_self();
 		if (t->m->team == task->team &&
-		    beat_fiber_spawn_first(t, task, policy == BEAT_STEAL_CONTINUATION))
-			return;
+		    beat_fiber_spawn_first(t, task, policy == BEAT_STEAL_CONTINUATION)) {
+			*worker = -1;
+			return BEAT_FATE_CONTINUED;
+		}
 	}
-	beat_task_enqueue(task);
+	return beat_task_enqueue(task, worker);
 }
 
 void beat_task_ready(struct beat_task *task)
 {
-	beat_task_enqueue(task);
+	int worker;
+	beat_task_enqueue(task, &worker);
 }
 
 static bool task_finished(void *arg)
