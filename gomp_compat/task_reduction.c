@@ -36,6 +36,7 @@
 #include "rt.h"
 #include "task_reduction.h"
 
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,13 +69,6 @@ static size_t addr_hash(uintptr_t addr)
 }
 
 /* The registration a task sees: the innermost one on its taskgroup chain. */
-static uintptr_t *innermost(struct beat_task *task)
-{
-	for (struct beat_taskgroup *g = task->taskgroup; g; g = g->prev)
-		if (g->reductions)
-			return g->reductions;
-	return NULL;
-}
 
 static void *zeroed_blocks(size_t block, size_t align, unsigned nthreads)
 {
@@ -217,47 +211,19 @@ static void no_match(void *p)
 		   p);
 }
 
-/* GOMP_parallel_reductions: the implicit tasks of the new team all run
- * inside one taskgroup that holds the registration. */
-struct reducing_region {
-	void (*fn)(void *);
-	void *data;
-	struct beat_taskgroup *group;
-};
-
-static void reducing_region_body(void *arg)
-{
-	struct reducing_region *rr = arg;
-	struct beat_task *implicit = beat_self()->task;
-	struct beat_taskgroup *saved = implicit->taskgroup;
-	implicit->taskgroup = rr->group;
-	rr->fn(rr->data);
-	/* The member's own taskgroups are closed; tasks still running keep
-	 * pointing at rr->group, which lives until the region has ended. */
-	implicit->taskgroup = saved;
-}
-
 /* ------------------------------------------------------------ public API */
 
 void beat_task_reductions_register(uintptr_t *data)
 {
-	struct beat_thread *t = beat_self();
-	if (!t->task->taskgroup)
-		beat_taskgroup_start(); /* GCC opens one first; be safe if not */
-	struct beat_taskgroup *g = t->task->taskgroup;
-	registration_open(data, innermost(t->task), NULL, t->m->team->nthreads);
-	g->reductions = data;
+	registration_open(data, beat_taskgroup_record_innermost(), NULL, (unsigned)omp_get_num_threads());
+	beat_taskgroup_record_attach(data, false); /* GCC opens the group first */
 }
 
 void beat_workshare_reductions_register(uintptr_t *data, uintptr_t *first)
 {
 	beat_taskgroup_start();
-	struct beat_thread *t = beat_self();
-	struct beat_taskgroup *g = t->task->taskgroup;
-	registration_open(data, innermost(t->task), first, t->m->team->nthreads);
-	g->reductions = data;
-	/* `cancel taskgroup` in one of its tasks cancels the enclosing group. */
-	g->workshare = true;
+	registration_open(data, beat_taskgroup_record_innermost(), first, (unsigned)omp_get_num_threads());
+	beat_taskgroup_record_attach(data, true);
 }
 
 BEAT_EXPORT void GOMP_taskgroup_reduction_register(uintptr_t *data)
@@ -275,9 +241,8 @@ BEAT_EXPORT void GOMP_taskgroup_reduction_unregister(uintptr_t *data)
  * copy. For i < cntorig, ptrs[cnt + i] also receives the original address. */
 BEAT_EXPORT void GOMP_task_reduction_remap(size_t cnt, size_t cntorig, void **ptrs)
 {
-	struct beat_thread *t = beat_self();
-	uintptr_t id = t->m->id;
-	uintptr_t *reg = innermost(t->task);
+	uintptr_t id = (uintptr_t)omp_get_thread_num();
+	uintptr_t *reg = beat_taskgroup_record_innermost();
 	for (size_t i = 0; i < cnt; i++) {
 		uintptr_t addr = (uintptr_t)ptrs[i];
 		uintptr_t *e = find_item(reg, addr);
@@ -307,14 +272,12 @@ BEAT_EXPORT void GOMP_task_reduction_remap(size_t cnt, size_t cntorig, void **pt
  * team meets at a barrier unless the construct was cancelled. */
 BEAT_EXPORT void GOMP_workshare_task_reduction_unregister(bool cancelled)
 {
-	struct beat_thread *t = beat_self();
-	struct beat_taskgroup *g = t->task->taskgroup;
-	uintptr_t *data = g ? g->reductions : NULL;
+	uintptr_t *data = beat_taskgroup_record();
 	beat_taskgroup_end();
 	if (data)
-		registration_close(data, t->m->id == 0);
+		registration_close(data, omp_get_thread_num() == 0);
 	if (!cancelled)
-		beat_barrier(t->m);
+		GOMP_barrier();
 }
 
 /* `parallel reduction(task, ...)`: data's first word points at the
@@ -322,16 +285,9 @@ BEAT_EXPORT void GOMP_workshare_task_reduction_unregister(bool cancelled)
 BEAT_EXPORT unsigned GOMP_parallel_reductions(void (*fn)(void *), void *data,
 					      unsigned num_threads, unsigned flags)
 {
-	struct beat_thread *t = beat_self();
-	unsigned n = beat_team_size_for(t, num_threads, true);
+	unsigned n = beat_team_size_for(beat_self(), num_threads, true);
 	uintptr_t *descriptor = *(uintptr_t **)data;
-	struct beat_taskgroup *group = calloc(1, sizeof *group);
-	if (!group)
-		beat_fatal("out of memory for a taskgroup");
 	registration_open(descriptor, NULL, NULL, n);
-	group->reductions = descriptor;
-	struct reducing_region rr = { fn, data, group };
-	beat_parallel(reducing_region_body, &rr, n, (int)(flags & 7));
-	free(group);
+	beat_parallel_in_taskgroup(fn, data, n, (int)(flags & 7), descriptor);
 	return n;
 }

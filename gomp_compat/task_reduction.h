@@ -32,4 +32,7 @@ void beat_task_reductions_register(uintptr_t *data);
  * frees and (unless cancelled) waits at the team barrier. */
 void beat_workshare_reductions_register(uintptr_t *data, uintptr_t *first);
 
+/* barrier.c */
+void GOMP_barrier(void);
+
 #endif

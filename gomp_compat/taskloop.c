@@ -23,9 +23,8 @@
 #include "rt.h"
 #include "task_reduction.h"
 
-int omp_get_num_threads(void);
-
 #include <alloca.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -131,6 +131,21 @@ unsigned beat_run_included(void (*fn)(void *), void *data, unsigned flags);
 /* detach: the event of a task (its handle) is fulfilled. */
 void beat_event_fulfill(struct beat_task *handle);
 
+/* taskgroup_record.c: a taskgroup may carry an ABI layer's record (GCC's
+ * task-reduction descriptors); the runtime never looks inside. The record
+ * of the innermost taskgroup of the current task that has one (NULL:
+ * none); that of the innermost taskgroup (NULL: none or no group). */
+void *beat_taskgroup_record_innermost(void);
+void *beat_taskgroup_record(void);
+/* Attaches record to the current task's innermost taskgroup (one is
+ * opened when there is none); workshare: the group belongs to a
+ * worksharing construct, so `cancel taskgroup` cancels the one outside. */
+void beat_taskgroup_record_attach(void *record, bool workshare);
+/* A parallel region whose implicit tasks all run inside one taskgroup
+ * that carries record. */
+void beat_parallel_in_taskgroup(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind,
+				void *record);
+
 /* ------------------------------------------- loop schedule engine (loop) */
 
 /* ---------------------- dependences, cancellation, identity, affinity */
