@@ -299,3 +299,39 @@ bad_value() {
     [ "$output" = 1 ]
     grep -q "RESULT: OK" "$BEAT_OUT"
 }
+
+# ---------------------------------------------------------------- the table
+# table_vars: the variables of the library's own table (beat-run --help-env).
+table_vars() {
+    "$ROOT/scripts/beat-run" --help-env | awk 'NR > 1 {print $1}' | sort
+}
+
+# readme_vars: the variables the README's environment table lists (a row may
+# name several: "A, B" or "A / B").
+readme_vars() {
+    sed -n '/^## Environment variables/,/^## /p' "$ROOT/README.md" |
+        awk -F'|' '/^\| [A-Z]/ {print $2}' | tr ',/' '\n\n' | tr -d ' ' | grep . | sort
+}
+
+@test "the README's environment table lists exactly the library's variables" {
+    require_beat
+    local t="$BATS_TEST_TMPDIR/table" r="$BATS_TEST_TMPDIR/readme"
+    table_vars >"$t"
+    readme_vars >"$r"
+    [ -s "$t" ] || { echo "beat-run --help-env printed no variable"; return 1; }
+    diff -u --label "libbeat.so's table" --label README.md "$t" "$r" || {
+        echo "each variable must be one row of shim/config.c and one row of the README's table"
+        return 1
+    }
+}
+
+@test "--help-env prints a default, a range and help for every variable" {
+    require_beat
+    run "$ROOT/scripts/beat-run" --help-env
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == VARIABLE*DEFAULT*RANGE*MEANING ]] || { echo "${lines[0]}"; return 1; }
+    local line
+    for line in "${lines[@]:1}"; do
+        [ "$(wc -w <<<"$line")" -ge 4 ] || { echo "short row: $line"; return 1; }
+    done
+}
