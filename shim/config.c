@@ -884,13 +884,29 @@ static void range_text(const struct env_var *var, char *buf, size_t size)
 	}
 }
 
+/* A --help-env cell padded to width; cells are apart by two blanks or
+ * more even when one overflows, so `awk -F '  +'` splits the rows. */
+static void print_cell(const char *text, int width)
+{
+	int n = fprintf(stderr, "%s", text);
+	fprintf(stderr, "%*s", n + 2 > width ? 2 : width - n, "");
+}
+
+static void print_row(const char *name, const char *dflt, const char *range, const char *help)
+{
+	print_cell(name, 24);
+	print_cell(dflt, 24);
+	print_cell(range, 24);
+	fprintf(stderr, "%s\n", help);
+}
+
 static void print_help(void)
 {
 	char range[128];
-	fprintf(stderr, "%-23s %-22s %-22s %s\n", "VARIABLE", "DEFAULT", "RANGE", "MEANING");
+	print_row("VARIABLE", "DEFAULT", "RANGE", "MEANING");
 	for (size_t i = 0; i < NVARS; i++) {
 		range_text(&vars[i], range, sizeof range);
-		fprintf(stderr, "%-23s %-22s %-22s %s\n", vars[i].name, vars[i].dflt, range, vars[i].help);
+		print_row(vars[i].name, vars[i].dflt, range, vars[i].help);
 	}
 }
 

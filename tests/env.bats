@@ -301,17 +301,24 @@ bad_value() {
 }
 
 # ---------------------------------------------------------------- the table
-# table_vars: the variables of the library's own table (beat-run --help-env).
-table_vars() {
-    "$ROOT/scripts/beat-run" --help-env | awk 'NR > 1 {print $1}' | sort
+# table_defaults: "VARIABLE<tab>DEFAULT" for each row of the library's own
+# table (beat-run --help-env; its cells are two blanks or more apart).
+table_defaults() {
+    "$ROOT/scripts/beat-run" --help-env | awk -F '  +' 'NR > 1 {print $1 "\t" $2}' | sort
 }
 
-# readme_vars: the variables the README's environment table lists (a row may
-# name several: "A, B" or "A / B").
-readme_vars() {
+# readme_defaults: the same from the README's environment table; a row that
+# names several variables ("A, B" or "A / B") gives each the row's default.
+readme_defaults() {
     sed -n '/^## Environment variables/,/^## /p' "$ROOT/README.md" |
-        awk -F'|' '/^\| [A-Z]/ {print $2}' | tr ',/' '\n\n' | tr -d ' ' | grep . | sort
+        awk -F' *[|] *' '/^[|] [A-Z]/ {
+            n = split($2, v, / *[,\/] */)
+            for (i = 1; i <= n; i++) print v[i] "\t" $3
+        }' | sort
 }
+
+table_vars() { table_defaults | cut -f1; }
+readme_vars() { readme_defaults | cut -f1; }
 
 @test "the README's environment table lists exactly the library's variables" {
     require_beat
@@ -325,13 +332,24 @@ readme_vars() {
     }
 }
 
+@test "the README's environment table gives each variable the library's default" {
+    require_beat
+    local t="$BATS_TEST_TMPDIR/table" r="$BATS_TEST_TMPDIR/readme"
+    table_defaults >"$t"
+    readme_defaults >"$r"
+    diff -u --label "libbeat.so's table" --label README.md "$t" "$r" || {
+        echo "a default is written once, in shim/config.c's row; the README must say the same"
+        return 1
+    }
+}
+
 @test "--help-env prints a default, a range and help for every variable" {
     require_beat
     run "$ROOT/scripts/beat-run" --help-env
     [ "$status" -eq 0 ]
     [[ "${lines[0]}" == VARIABLE*DEFAULT*RANGE*MEANING ]] || { echo "${lines[0]}"; return 1; }
     local line
-    for line in "${lines[@]:1}"; do
-        [ "$(wc -w <<<"$line")" -ge 4 ] || { echo "short row: $line"; return 1; }
+    for line in "${lines[@]}"; do
+        [ "$(awk -F '  +' '{print NF}' <<<"$line")" -eq 4 ] || { echo "not 4 cells: $line"; return 1; }
     done
 }
