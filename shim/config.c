@@ -59,7 +59,7 @@ struct env_var {
 	const struct word *words; /* parse_word: the accepted words, then {NULL} */
 	long long min, max;       /* parse_int, parse_size, parse_float: the range */
 	const char *range;        /* the range as --help-env prints it, for other parsers */
-	const char *dflt;
+	const char *dflt;         /* the default, as a value (DESCRIBED: in words) */
 	void (*reset)(const struct env_var *var); /* DESCRIBED: sets the default */
 	unsigned flags;
 	const char *help;
@@ -247,6 +247,7 @@ static const char *parse_size(const struct env_var *var, const char *text)
 	return why;
 }
 
+/* A number into a float field. */
 static const char *parse_float(const struct env_var *var, const char *text)
 {
 	const char *s = skip_space(text);
