@@ -588,26 +588,31 @@ static void show_upper(const char *s, FILE *f)
 		fputc(toupper((unsigned char)*s++), f);
 }
 
-/* The first word with the field's value, in capitals (TRUE, DEFAULT...). */
-static void show_word(const struct env_var *var, FILE *f)
+/* The first word with the field's value. */
+static const char *word_of(const struct env_var *var)
 {
 	int value = (int)load_number(var);
 	for (const struct word *w = var->words; w->word; w++)
-		if (w->value == value) {
-			show_upper(w->word, f);
-			return;
-		}
-	fputc('?', f);
+		if (w->value == value)
+			return w->word;
+	return "?";
+}
+
+/* The field's word in capitals (TRUE, DEFAULT...). */
+static void show_word(const struct env_var *var, FILE *f)
+{
+	show_upper(word_of(var), f);
+}
+
+/* The field's word as written (omp_default_mem_alloc). */
+static void show_name(const struct env_var *var, FILE *f)
+{
+	fputs(word_of(var), f);
 }
 
 static void show_float(const struct env_var *var, FILE *f)
 {
 	fprintf(f, "%g", *(float *)var->field);
-}
-
-static void show_dflt(const struct env_var *var, FILE *f)
-{
-	fputs(var->dflt, f);
 }
 
 static void show_nested(const struct env_var *var, FILE *f)
@@ -696,6 +701,12 @@ static void show_one_euro(const struct env_var *var, FILE *f)
 
 static const struct word display_words[] = {{"true", 1}, {"false", 0}, {"verbose", 2}, {NULL, 0}};
 static const struct word offload_words[] = {{"mandatory", 1}, {"disabled", 2}, {"default", 0}, {NULL, 0}};
+/* The predefined allocators, numbered as omp_allocator_handle_t (omp.h). */
+static const struct word allocator_words[] = {
+	{"omp_default_mem_alloc", 1}, {"omp_large_cap_mem_alloc", 2}, {"omp_const_mem_alloc", 3},
+	{"omp_high_bw_mem_alloc", 4}, {"omp_low_lat_mem_alloc", 5}, {"omp_cgroup_mem_alloc", 6},
+	{"omp_pteam_mem_alloc", 7}, {"omp_thread_mem_alloc", 8}, {NULL, 0},
+};
 static const struct word steal_words[] = {
 	{"auto", BEAT_STEAL_AUTO}, {"child", BEAT_STEAL_CHILD}, {"continuation", BEAT_STEAL_CONTINUATION}, {NULL, 0},
 };
@@ -761,7 +772,8 @@ static const struct env_var vars[] = {
 	{.name = "OMP_AFFINITY_FORMAT", .parse = parse_affinity_format, .show = show_affinity_format, .range = "text",
 	 .dflt = "level %L thread %i affinity %A", .flags = EMPTY_OK,
 	 .help = "format of the affinity lines"},
-	{.name = "OMP_ALLOCATOR", ANY_TEXT, .show = show_dflt, .dflt = "omp_default_mem_alloc",
+	{.name = "OMP_ALLOCATOR", FIELD(allocator), .parse = parse_word, .words = allocator_words, .show = show_name,
+	 .range = "a predefined allocator", .dflt = "omp_default_mem_alloc",
 	 .help = "default memory allocator"},
 	{.name = "OMP_TARGET_OFFLOAD", FIELD(target_offload), .parse = parse_word, .words = offload_words,
 	 .show = show_word, .dflt = "default",

@@ -128,6 +128,7 @@ struct beat_config {
 	int max_teams;                           /* OMP_NUM_TEAMS (0: unset) */
 	int teams_thread_limit;                  /* OMP_TEAMS_THREAD_LIMIT (0: unset) */
 	int target_offload;                      /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
+	int allocator;                           /* OMP_ALLOCATOR: a predefined allocator, 1..8 as omp.h */
 	char *places_text;                       /* OMP_PLACES as given (NULL: unset) */
 	int debug;                               /* BEAT_DEBUG */
 	bool fibers;                             /* BEAT_FIBERS: tasks run on fibers and park */

@@ -221,6 +221,27 @@ display_env_check() {
     fi
 }
 
+# display_same NAME VALUE: with NAME=VALUE, OMP_DISPLAY_ENV's "NAME = ..." line
+# is libgomp's, and beat warns about nothing.
+display_same() {
+    local name=$1 value=$2
+    export "$name=$value"
+    OMP_DISPLAY_ENV=true run_both env_print 2 threads
+    local want got
+    want=$(grep "^  $name = " "$GOMP_ERR")
+    got=$(grep "^  $name = " "$BEAT_ERR")
+    [ -n "$want" ] && [ "$want" = "$got" ] || { echo "libgomp: $want"; echo "beat: $got"; return 1; }
+    is_beat || return 0
+    ! grep -q "warning" "$BEAT_ERR" || { cat "$BEAT_ERR"; return 1; }
+}
+@test "OMP_ALLOCATOR=omp_high_bw_mem_alloc is displayed as libgomp displays it" {
+    display_same OMP_ALLOCATOR omp_high_bw_mem_alloc
+}
+@test "OMP_TARGET_OFFLOAD=' disabled ': blanks around a word are ignored, as libgomp" {
+    display_same OMP_TARGET_OFFLOAD " disabled "
+}
+@test "OMP_WAIT_POLICY='ACTIVE ': any case, blanks ignored" { display_same OMP_WAIT_POLICY "ACTIVE "; }
+
 # ---------------------------------------------------------------- bad values
 # bad_value NAME VALUE [GROUPS]: under beat the bad value must give exactly one
 # "beat: warning: NAME" line on stderr naming the value and the default, and
@@ -290,6 +311,7 @@ bad_value() {
 @test "bad OMP_MAX_TASK_PRIORITY=abc" { bad_value OMP_MAX_TASK_PRIORITY abc priority; }
 @test "bad OMP_DEFAULT_DEVICE=abc" { bad_value OMP_DEFAULT_DEVICE abc device; }
 @test "bad OMP_DISPLAY_ENV=loud" { bad_value OMP_DISPLAY_ENV loud threads; }
+@test "bad OMP_ALLOCATOR=bogus" { bad_value OMP_ALLOCATOR bogus threads; }
 
 @test "GOMP_CPU_AFFINITY (not supported yet) says so once and the program runs" {
     require_beat
