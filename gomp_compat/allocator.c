@@ -14,11 +14,9 @@
 #include "rt.h"
 #include "hostapi.h"
 
-#include <ctype.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define LAST_PREDEFINED ((uintptr_t)omp_thread_mem_alloc)
 #define MAX_FALLBACK_HOPS 64
@@ -59,48 +57,12 @@ static bool pool_limited(const struct user_allocator *u)
 
 /* --------------------------------------------------- default allocator */
 
-static pthread_once_t env_once = PTHREAD_ONCE_INIT;
-static uintptr_t env_allocator = (uintptr_t)omp_default_mem_alloc;
-
-static const struct {
-	const char *name;
-	omp_allocator_handle_t handle;
-} predefined_names[] = {
-	{"omp_default_mem_alloc", omp_default_mem_alloc},
-	{"omp_large_cap_mem_alloc", omp_large_cap_mem_alloc},
-	{"omp_const_mem_alloc", omp_const_mem_alloc},
-	{"omp_high_bw_mem_alloc", omp_high_bw_mem_alloc},
-	{"omp_low_lat_mem_alloc", omp_low_lat_mem_alloc},
-	{"omp_cgroup_mem_alloc", omp_cgroup_mem_alloc},
-	{"omp_pteam_mem_alloc", omp_pteam_mem_alloc},
-	{"omp_thread_mem_alloc", omp_thread_mem_alloc},
-};
-
-/* OMP_ALLOCATOR names one predefined allocator (case-insensitive). */
-static void read_env_allocator(void)
-{
-	const char *v = beat_getenv("OMP_ALLOCATOR");
-	if (v == NULL)
-		return;
-	while (isspace((unsigned char)*v))
-		v++;
-	size_t n = 0;
-	while (v[n] != '\0' && !isspace((unsigned char)v[n]))
-		n++;
-	for (size_t i = 0; i < sizeof predefined_names / sizeof predefined_names[0]; i++) {
-		const char *name = predefined_names[i].name;
-		if (strlen(name) != n || strncasecmp(v, name, n) != 0)
-			continue;
-		const char *rest = v + n;
-		while (isspace((unsigned char)*rest))
-			rest++;
-		if (*rest != '\0')
-			break;
-		env_allocator = (uintptr_t)predefined_names[i].handle;
-		return;
-	}
-	beat_warn("OMP_ALLOCATOR='%s' is not a predefined allocator; using omp_default_mem_alloc", v);
-}
+/* OMP_ALLOCATOR is read by shim/config.c, numbered as omp.h numbers the
+ * predefined allocators. */
+_Static_assert(omp_default_mem_alloc == 1 && omp_large_cap_mem_alloc == 2 && omp_const_mem_alloc == 3 &&
+		       omp_high_bw_mem_alloc == 4 && omp_low_lat_mem_alloc == 5 && omp_cgroup_mem_alloc == 6 &&
+		       omp_pteam_mem_alloc == 7 && omp_thread_mem_alloc == 8,
+	       "beat_cfg.allocator numbers the predefined allocators as omp.h does");
 
 /* def-allocator-var is a data-environment ICV: it lives in the task and
  * new teams and tasks inherit it. */
@@ -109,8 +71,8 @@ static uintptr_t default_allocator(void)
 	uintptr_t mine = beat_self()->task->icv.def_allocator;
 	if (mine != 0)
 		return mine;
-	pthread_once(&env_once, read_env_allocator);
-	return env_allocator;
+	beat_config_init();
+	return (uintptr_t)beat_cfg.allocator;
 }
 
 BEAT_EXPORT void omp_set_default_allocator(omp_allocator_handle_t a)

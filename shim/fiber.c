@@ -20,7 +20,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define GUARD_DEFAULT (2u << 20)
 #define CACHE_MAX 16
 #define ALTSTACK_BYTES (64 * 1024)
 
@@ -59,8 +58,7 @@ size_t beat_fiber_stack_bytes(void)
 
 static size_t guard_bytes(void)
 {
-	size_t g = beat_cfg.fiber_guard ? beat_cfg.fiber_guard : GUARD_DEFAULT;
-	return page_round(g);
+	return page_round(beat_cfg.fiber_guard);
 }
 
 /* ------------------------------------------------------- overflow message */

@@ -122,17 +122,18 @@ struct beat_config {
 	size_t stacksize;                        /* OMP_STACKSIZE in bytes, 0: default */
 	int wait_policy;                         /* enum beat_wait_policy */
 	unsigned long spincount;                 /* GOMP_SPINCOUNT (polls) */
-	bool spincount_set;
+	bool spincount_set;                      /* GOMP_SPINCOUNT was given (valid) */
 	int display_env;                         /* 0, 1 true, 2 verbose */
 	int display_affinity;                    /* OMP_DISPLAY_AFFINITY */
 	int max_teams;                           /* OMP_NUM_TEAMS (0: unset) */
 	int teams_thread_limit;                  /* OMP_TEAMS_THREAD_LIMIT (0: unset) */
 	int target_offload;                      /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
+	int allocator;                           /* OMP_ALLOCATOR: a predefined allocator, 1..8 as omp.h */
 	char *places_text;                       /* OMP_PLACES as given (NULL: unset) */
 	int debug;                               /* BEAT_DEBUG */
 	bool fibers;                             /* BEAT_FIBERS: tasks run on fibers and park */
 	size_t fiber_stack;                      /* BEAT_FIBER_STACK in bytes, 0: OMP_STACKSIZE */
-	size_t fiber_guard;                      /* BEAT_FIBER_GUARD in bytes, 0: the default */
+	size_t fiber_guard;                      /* BEAT_FIBER_GUARD in bytes */
 	size_t thread_stack;                     /* a new thread's default stack (ulimit -s) */
 	int fiber_max;                           /* BEAT_FIBER_MAX */
 	size_t park_max;                         /* BEAT_PARK_MAX: stack bytes parked fibers may hold */
@@ -143,7 +144,6 @@ struct beat_config {
 	bool select;                             /* BEAT_SELECT: worker selection places tasks */
 	float inline_factor;                     /* BEAT_INLINE: tiny = below this many spawn costs */
 	struct beat_one_euro_params one_euro;    /* BEAT_ONE_EURO */
-	bool one_euro_set;
 };
 
 /* BEAT_STEAL: what a task's creator does with a new deferred task. */

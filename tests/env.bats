@@ -221,6 +221,27 @@ display_env_check() {
     fi
 }
 
+# display_same NAME VALUE: with NAME=VALUE, OMP_DISPLAY_ENV's "NAME = ..." line
+# is libgomp's, and beat warns about nothing.
+display_same() {
+    local name=$1 value=$2
+    export "$name=$value"
+    OMP_DISPLAY_ENV=true run_both env_print 2 threads
+    local want got
+    want=$(grep "^  $name = " "$GOMP_ERR")
+    got=$(grep "^  $name = " "$BEAT_ERR")
+    [ -n "$want" ] && [ "$want" = "$got" ] || { echo "libgomp: $want"; echo "beat: $got"; return 1; }
+    is_beat || return 0
+    ! grep -q "warning" "$BEAT_ERR" || { cat "$BEAT_ERR"; return 1; }
+}
+@test "OMP_ALLOCATOR=omp_high_bw_mem_alloc is displayed as libgomp displays it" {
+    display_same OMP_ALLOCATOR omp_high_bw_mem_alloc
+}
+@test "OMP_TARGET_OFFLOAD=' disabled ': blanks around a word are ignored, as libgomp" {
+    display_same OMP_TARGET_OFFLOAD " disabled "
+}
+@test "OMP_WAIT_POLICY='ACTIVE ': any case, blanks ignored" { display_same OMP_WAIT_POLICY "ACTIVE "; }
+
 # ---------------------------------------------------------------- bad values
 # bad_value NAME VALUE [GROUPS]: under beat the bad value must give exactly one
 # "beat: warning: NAME" line on stderr naming the value and the default, and
@@ -290,6 +311,7 @@ bad_value() {
 @test "bad OMP_MAX_TASK_PRIORITY=abc" { bad_value OMP_MAX_TASK_PRIORITY abc priority; }
 @test "bad OMP_DEFAULT_DEVICE=abc" { bad_value OMP_DEFAULT_DEVICE abc device; }
 @test "bad OMP_DISPLAY_ENV=loud" { bad_value OMP_DISPLAY_ENV loud threads; }
+@test "bad OMP_ALLOCATOR=bogus" { bad_value OMP_ALLOCATOR bogus threads; }
 
 @test "GOMP_CPU_AFFINITY (not supported yet) says so once and the program runs" {
     require_beat
@@ -298,4 +320,58 @@ bad_value() {
     run grep -c "GOMP_CPU_AFFINITY is not supported yet" "$BEAT_ERR"
     [ "$output" = 1 ]
     grep -q "RESULT: OK" "$BEAT_OUT"
+}
+
+# ---------------------------------------------------------------- the table
+# table_defaults: "VARIABLE<tab>DEFAULT" for each row of the library's own
+# table (beat-run --help-env; its cells are two blanks or more apart).
+table_defaults() {
+    "$ROOT/scripts/beat-run" --help-env | awk -F '  +' 'NR > 1 {print $1 "\t" $2}' | sort
+}
+
+# readme_defaults: the same from the README's environment table; a row that
+# names several variables ("A, B" or "A / B") gives each the row's default.
+readme_defaults() {
+    sed -n '/^## Environment variables/,/^## /p' "$ROOT/README.md" |
+        awk -F' *[|] *' '/^[|] [A-Z]/ {
+            n = split($2, v, / *[,\/] */)
+            for (i = 1; i <= n; i++) print v[i] "\t" $3
+        }' | sort
+}
+
+table_vars() { table_defaults | cut -f1; }
+readme_vars() { readme_defaults | cut -f1; }
+
+@test "the README's environment table lists exactly the library's variables" {
+    require_beat
+    local t="$BATS_TEST_TMPDIR/table" r="$BATS_TEST_TMPDIR/readme"
+    table_vars >"$t"
+    readme_vars >"$r"
+    [ -s "$t" ] || { echo "beat-run --help-env printed no variable"; return 1; }
+    diff -u --label "libbeat.so's table" --label README.md "$t" "$r" || {
+        echo "each variable must be one row of shim/config.c and one row of the README's table"
+        return 1
+    }
+}
+
+@test "the README's environment table gives each variable the library's default" {
+    require_beat
+    local t="$BATS_TEST_TMPDIR/table" r="$BATS_TEST_TMPDIR/readme"
+    table_defaults >"$t"
+    readme_defaults >"$r"
+    diff -u --label "libbeat.so's table" --label README.md "$t" "$r" || {
+        echo "a default is written once, in shim/config.c's row; the README must say the same"
+        return 1
+    }
+}
+
+@test "--help-env prints a default, a range and help for every variable" {
+    require_beat
+    run "$ROOT/scripts/beat-run" --help-env
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == VARIABLE*DEFAULT*RANGE*MEANING ]] || { echo "${lines[0]}"; return 1; }
+    local line
+    for line in "${lines[@]}"; do
+        [ "$(awk -F '  +' '{print NF}' <<<"$line")" -eq 4 ] || { echo "not 4 cells: $line"; return 1; }
+    done
 }
