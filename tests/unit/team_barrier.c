@@ -42,8 +42,9 @@ static void body(void *arg)
 			void *slot;
 			struct beat_task *t = beat_task_alloc(sizeof r, sizeof r, &slot);
 			memcpy(slot, &r, sizeof r);
-			if (beat_task_prepare(t, count_task, 0, 0, NULL, false))
-				beat_task_enqueue(t);
+			int worker;
+			if (beat_task_prepare(t, count_task, 0, 0, NULL, 0, false))
+				beat_task_enqueue(t, &worker);
 		}
 		beat_barrier(m);
 		for (unsigned k = 0; k < r->n; k++)
