@@ -471,6 +471,14 @@ struct beat_team {
 	bool orphaned;
 };
 
+/* The worksharing construct ws of member m, or the whole region, was
+ * cancelled (on every chunk's path, so inline). */
+static inline bool beat_ws_cancelled(struct beat_member *m, struct beat_ws *ws)
+{
+	return atomic_load_explicit(&ws->cancelled, memory_order_relaxed) ||
+	       atomic_load_explicit(&m->team->cancelled, memory_order_relaxed);
+}
+
 /* Per-thread counters for BEAT_STATS (written only by their thread). */
 struct beat_stats {
 	unsigned long tasks_deferred;  /* tasks queued for any team member */
@@ -583,8 +591,6 @@ struct beat_ws *beat_ws_enter(struct beat_member *m, bool *first);
 void beat_ws_leave(struct beat_member *m);
 /* Frees what a construct allocated in its slot (doacross, mem). */
 void beat_ws_free_state(struct beat_ws *ws);
-/* The construct, or the whole region, was cancelled. */
-bool beat_ws_cancelled(struct beat_member *m, struct beat_ws *ws);
 
 /* ordered.c: passes the ordered token on past the member's chunk (waiting
  * for it first); no-op when the member holds no ordered chunk. */

@@ -123,12 +123,6 @@ void beat_ws_leave(struct beat_member *m)
 	atomic_fetch_add_explicit(&ws->left, 1, memory_order_release);
 }
 
-bool beat_ws_cancelled(struct beat_member *m, struct beat_ws *ws)
-{
-	return atomic_load_explicit(&ws->cancelled, memory_order_relaxed) ||
-	       atomic_load_explicit(&m->team->cancelled, memory_order_relaxed);
-}
-
 /* --------------------------------------------------------------- abi.h */
 
 struct beat_ws *beat_ws_begin(bool *first)
