@@ -384,7 +384,7 @@ struct beat_ws {
 	atomic_ulong id;    /* construct number occupying the slot */
 	atomic_uint left;   /* members that have left it */
 	unsigned long id_pending; /* id being initialised (under lock) */
-	/* the loop, set by its first member (loop_sched.c, loop.c) */
+	/* the loop, set by its first member (loop_sched.c) */
 	unsigned long long start, end, incr;
 	unsigned long long niters;  /* logical iteration count */
 	unsigned long long chunk;   /* logical chunk (0: static, one block per member) */
@@ -470,14 +470,6 @@ struct beat_team {
 	/* in a forked child: a team of the parent, which can never finish here */
 	bool orphaned;
 };
-
-/* The worksharing construct ws of member m, or the whole region, was
- * cancelled (on every chunk's path, so inline). */
-static inline bool beat_ws_cancelled(struct beat_member *m, struct beat_ws *ws)
-{
-	return atomic_load_explicit(&ws->cancelled, memory_order_relaxed) ||
-	       atomic_load_explicit(&m->team->cancelled, memory_order_relaxed);
-}
 
 /* Per-thread counters for BEAT_STATS (written only by their thread). */
 struct beat_stats {
@@ -591,6 +583,13 @@ struct beat_ws *beat_ws_enter(struct beat_member *m, bool *first);
 void beat_ws_leave(struct beat_member *m);
 /* Frees what a construct allocated in its slot (doacross, mem). */
 void beat_ws_free_state(struct beat_ws *ws);
+/* The worksharing construct ws of member m, or the whole region, was
+ * cancelled (on every chunk's path, so inline). */
+static inline bool beat_ws_cancelled(struct beat_member *m, struct beat_ws *ws)
+{
+	return atomic_load_explicit(&ws->cancelled, memory_order_relaxed) ||
+	       atomic_load_explicit(&m->team->cancelled, memory_order_relaxed);
+}
 
 /* ordered.c: passes the ordered token on past the member's chunk (waiting
  * for it first); no-op when the member holds no ordered chunk. */
