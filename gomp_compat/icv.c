@@ -8,6 +8,7 @@
  * kept by shim/affinity_var.c (any length). */
 #include "rt.h"
 #include "hostapi.h"
+#include "worksharing.h"
 
 #include <limits.h>
 #include <omp.h>
@@ -173,13 +174,13 @@ BEAT_EXPORT void omp_set_schedule(omp_sched_t kind, int chunk)
 	default:
 		return; /* not a schedule kind: the ICV keeps its value */
 	}
-	icv->sched_kind = (unsigned)kind;
+	icv->sched_kind = beat_gomp_sched_from_omp((unsigned)kind);
 }
 
 BEAT_EXPORT void omp_get_schedule(omp_sched_t *kind, int *chunk)
 {
 	struct beat_icv *icv = beat_icv_self();
-	*kind = (omp_sched_t)icv->sched_kind;
+	*kind = (omp_sched_t)beat_gomp_sched_to_omp(icv->sched_kind);
 	*chunk = icv->sched_chunk;
 }
 

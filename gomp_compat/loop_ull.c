@@ -1,68 +1,27 @@
 /* loop_ull.c: worksharing loops over `unsigned long long` iterations
- * (GOMP_loop_ull_*), counting up or down.
+ * (GOMP_loop_ull_*), counting up or down: GCC's calling conventions
+ * translated into the runtime's loop engine (shim/loop_sched.c).
  *
  * GCC passes `up` for the direction and the increment as an unsigned value:
  * a loop counting down by 3 has incr == -3 (mod 2^64) and ends when the
- * variable is no longer above `end`. The logical iteration count is taken
- * from the distance and the step size; values are start + k * incr modulo
- * 2^64, which is right in both directions. The schedules are loop.c's. */
+ * variable is no longer above `end`. */
 #include <stdint.h>
 
 #include "worksharing.h"
 
 /* ------------------------------------------------------------ helpers */
 
-static unsigned long long ull_niters(bool up, unsigned long long start,
-				     unsigned long long end,
-				     unsigned long long incr)
-{
-	unsigned long long span, step;
-
-	if (up) {
-		if (start >= end)
-			return 0;
-		span = end - start;
-		step = incr;
-	} else {
-		if (start <= end)
-			return 0;
-		span = start - end;
-		step = -incr;
-	}
-	return span / step + (span % step != 0);
-}
-
-static unsigned long long ull_value(const struct beat_ws *ws, unsigned long long k)
-{
-	return ws->ustart + k * ws->uincr;
-}
-
-static bool ull_start(bool up, unsigned long long start, unsigned long long end,
-		      unsigned long long incr, int kind, unsigned long long chunk,
-		      bool ordered, unsigned long long *istart,
-		      unsigned long long *iend)
-{
-	struct beat_member *m = beat_member_self();
-	bool first;
-	struct beat_ws *ws = beat_wsc_enter(m, &first);
-
-	if (first) {
-		beat_wsc_ull_setup(ws, up, start, end, incr, kind, chunk);
-		beat_ws_publish(ws);
-	}
-	return beat_wsc_ull_next(ordered, istart, iend);
-}
-
 static bool ull_runtime_start(bool up, unsigned long long start,
 			      unsigned long long end, unsigned long long incr,
 			      bool ordered, unsigned long long *istart,
 			      unsigned long long *iend)
 {
-	int kind;
+	enum beat_sched kind;
 	unsigned long long chunk;
 
-	beat_wsc_runtime_sched(&kind, &chunk);
-	return ull_start(up, start, end, incr, kind, chunk, ordered, istart, iend);
+	beat_loop_runtime_sched(&kind, &chunk);
+	return beat_loop_start_ull(up, start, end, incr, kind, chunk, ordered,
+				   istart, iend);
 }
 
 /* GOMP_loop_ull_start and GOMP_loop_ull_ordered_start. */
@@ -73,50 +32,19 @@ static bool ull_start_coded(bool up, unsigned long long start,
 			    unsigned long long *iend, uintptr_t *reductions,
 			    void **mem)
 {
-	struct beat_member *m = beat_member_self();
 	bool first;
-	struct beat_ws *ws;
+	struct beat_ws *ws = beat_ws_begin(&first);
 
-	ws = beat_wsc_enter(m, &first);
 	if (first) {
 		unsigned long long chunk = chunk_size;
-		int kind = beat_wsc_decode_sched(sched, &chunk);
+		enum beat_sched kind = beat_gomp_sched_decode(sched, &chunk);
 
-		beat_wsc_ull_setup(ws, up, start, end, incr, kind, chunk);
+		beat_loop_init_ull(ws, up, start, end, incr, kind, chunk);
 	}
-	beat_wsc_attach(m, ws, first, reductions, mem);
+	beat_gomp_ws_attach(ws, first, reductions, mem);
 	if (istart == NULL)
 		return true;
-	return beat_wsc_ull_next(ordered, istart, iend);
-}
-
-/* ----------------------------------------------------- engine (worksharing.h) */
-
-void beat_wsc_ull_setup(struct beat_ws *ws, bool up, unsigned long long start,
-			unsigned long long end, unsigned long long incr,
-			int kind, unsigned long long chunk)
-{
-	ws->is_ull = true;
-	ws->up = up;
-	ws->ustart = start;
-	ws->uend = end;
-	ws->uincr = incr;
-	beat_wsc_setup(ws, ull_niters(up, start, end, incr), kind, chunk);
-}
-
-bool beat_wsc_ull_next(bool ordered, unsigned long long *istart,
-		       unsigned long long *iend)
-{
-	struct beat_member *m = beat_member_self();
-	struct beat_span s;
-	unsigned long long stop;
-
-	if (!beat_wsc_take(m, ordered, &s))
-		return false;
-	stop = s.first + s.len;
-	*istart = ull_value(m->ws, s.first);
-	*iend = stop == m->ws->niters ? m->ws->uend : ull_value(m->ws, stop);
-	return true;
+	return beat_loop_next_ull(ordered, istart, iend);
 }
 
 /* ---------------------------------------------------------- ABI: start */
@@ -128,8 +56,8 @@ BEAT_EXPORT bool GOMP_loop_ull_static_start(bool up, unsigned long long start,
 					    unsigned long long *istart,
 					    unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_STATIC, chunk_size,
-			 false, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_STATIC, chunk_size,
+				   false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_dynamic_start(bool up, unsigned long long start,
@@ -139,8 +67,8 @@ BEAT_EXPORT bool GOMP_loop_ull_dynamic_start(bool up, unsigned long long start,
 					     unsigned long long *istart,
 					     unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_DYNAMIC, chunk_size,
-			 false, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_DYNAMIC, chunk_size,
+				   false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_guided_start(bool up, unsigned long long start,
@@ -150,8 +78,8 @@ BEAT_EXPORT bool GOMP_loop_ull_guided_start(bool up, unsigned long long start,
 					    unsigned long long *istart,
 					    unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_GUIDED, chunk_size,
-			 false, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_GUIDED, chunk_size,
+				   false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_runtime_start(bool up, unsigned long long start,
@@ -168,8 +96,8 @@ BEAT_EXPORT bool GOMP_loop_ull_nonmonotonic_dynamic_start(
 	unsigned long long incr, unsigned long long chunk_size,
 	unsigned long long *istart, unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_DYNAMIC, chunk_size,
-			 false, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_DYNAMIC, chunk_size,
+				   false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_nonmonotonic_guided_start(
@@ -177,8 +105,8 @@ BEAT_EXPORT bool GOMP_loop_ull_nonmonotonic_guided_start(
 	unsigned long long incr, unsigned long long chunk_size,
 	unsigned long long *istart, unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_GUIDED, chunk_size,
-			 false, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_GUIDED, chunk_size,
+				   false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_nonmonotonic_runtime_start(
@@ -202,8 +130,8 @@ BEAT_EXPORT bool GOMP_loop_ull_ordered_static_start(
 	unsigned long long incr, unsigned long long chunk_size,
 	unsigned long long *istart, unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_STATIC, chunk_size,
-			 true, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_STATIC, chunk_size,
+				   true, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_ordered_dynamic_start(
@@ -211,8 +139,8 @@ BEAT_EXPORT bool GOMP_loop_ull_ordered_dynamic_start(
 	unsigned long long incr, unsigned long long chunk_size,
 	unsigned long long *istart, unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_DYNAMIC, chunk_size,
-			 true, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_DYNAMIC, chunk_size,
+				   true, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_ordered_guided_start(
@@ -220,8 +148,8 @@ BEAT_EXPORT bool GOMP_loop_ull_ordered_guided_start(
 	unsigned long long incr, unsigned long long chunk_size,
 	unsigned long long *istart, unsigned long long *iend)
 {
-	return ull_start(up, start, end, incr, BEAT_SCHED_GUIDED, chunk_size,
-			 true, istart, iend);
+	return beat_loop_start_ull(up, start, end, incr, BEAT_SCHED_GUIDED, chunk_size,
+				   true, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_ordered_runtime_start(
@@ -261,71 +189,71 @@ BEAT_EXPORT bool GOMP_loop_ull_ordered_start(bool up, unsigned long long start,
 BEAT_EXPORT bool GOMP_loop_ull_static_next(unsigned long long *istart,
 					   unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_dynamic_next(unsigned long long *istart,
 					    unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_guided_next(unsigned long long *istart,
 					   unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_runtime_next(unsigned long long *istart,
 					    unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_nonmonotonic_dynamic_next(unsigned long long *istart,
 							 unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_nonmonotonic_guided_next(unsigned long long *istart,
 							unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_nonmonotonic_runtime_next(unsigned long long *istart,
 							 unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_maybe_nonmonotonic_runtime_next(
 	unsigned long long *istart, unsigned long long *iend)
 {
-	return beat_wsc_ull_next(false, istart, iend);
+	return beat_loop_next_ull(false, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_ordered_static_next(unsigned long long *istart,
 						   unsigned long long *iend)
 {
-	return beat_wsc_ull_next(true, istart, iend);
+	return beat_loop_next_ull(true, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_ordered_dynamic_next(unsigned long long *istart,
 						    unsigned long long *iend)
 {
-	return beat_wsc_ull_next(true, istart, iend);
+	return beat_loop_next_ull(true, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_ordered_guided_next(unsigned long long *istart,
 						   unsigned long long *iend)
 {
-	return beat_wsc_ull_next(true, istart, iend);
+	return beat_loop_next_ull(true, istart, iend);
 }
 
 BEAT_EXPORT bool GOMP_loop_ull_ordered_runtime_next(unsigned long long *istart,
 						    unsigned long long *iend)
 {
-	return beat_wsc_ull_next(true, istart, iend);
+	return beat_loop_next_ull(true, istart, iend);
 }

@@ -14,14 +14,14 @@ void beat_task_reductions_register(uintptr_t *data);
 
 /* Task reductions of a worksharing construct (`for reduction(task, ...)`,
  * `sections reduction(task, ...)`, `scope reduction(task, ...)`): every
- * member of the team calls it once for the construct, after beat_ws_enter
+ * member of the team calls it once for the construct, after beat_ws_begin
  * and with `reductions` as GCC passed it (non-NULL):
  *
- *   first member (beat_ws_enter said *first), before beat_ws_publish:
+ *   first member (beat_ws_begin said *first), before beat_ws_publish:
  *       beat_workshare_reductions_register(reductions, NULL);
- *       ws->task_reductions = reductions;
- *   every other member (after beat_ws_enter returned, i.e. published):
- *       beat_workshare_reductions_register(reductions, ws->task_reductions);
+ *       beat_ws_set_shared(ws, reductions);
+ *   every other member (after beat_ws_begin returned, i.e. published):
+ *       beat_workshare_reductions_register(reductions, beat_ws_shared(ws));
  *
  * It opens a taskgroup in the member's current task and registers the
  * member's own descriptor in it; the first member allocates the team's

@@ -3,6 +3,7 @@
 #include "rt.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/futex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,19 +193,59 @@ void beat_spin_pause(unsigned long i)
 		sched_yield();
 }
 
-void beat_wait_while_equal(atomic_uint *word, unsigned old)
+/* beat_word_wait_step: polls at most this often, then sleeps this long. */
+#define WORD_SPIN_CAP 20000UL
+#define WORD_SLEEP_NS 1000000L
+
+/* The half of a 64-bit word a futex can watch: its low 32 bits. */
+static unsigned *low_half(atomic_ullong *word)
 {
-	unsigned long limit = beat_spin_limit();
-	for (unsigned long i = 0; i < limit; i++) {
-		if (atomic_load_explicit(word, memory_order_acquire) != old) {
-			beat_spin_outcome(false);
-			return;
-		}
-		beat_spin_pause(i);
+	char *p = (char *)word;
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	p += sizeof(unsigned long long) - sizeof(unsigned);
+#endif
+	return (unsigned *)p;
+}
+
+/* Sleeps while *addr == expected, at most WORD_SLEEP_NS, woken only by
+ * wakes whose bitset meets `bits`. */
+static void futex_wait_briefly(unsigned *addr, unsigned expected, unsigned bits)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += WORD_SLEEP_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_nsec -= 1000000000L;
+		until.tv_sec++;
 	}
-	beat_spin_outcome(true);
-	while (atomic_load_explicit(word, memory_order_acquire) == old)
-		beat_futex_wait(word, old);
+	syscall(SYS_futex, addr, FUTEX_WAIT_BITSET_PRIVATE, expected, &until, NULL, bits);
+}
+
+void beat_word_wait_step(struct beat_word_waiter *w, atomic_ullong *word,
+			 unsigned long long seen, unsigned bits, atomic_long *sleepers)
+{
+	unsigned long cap = beat_spin_limit();
+
+	if (w->spins < (cap < WORD_SPIN_CAP ? cap : WORD_SPIN_CAP)) {
+		w->spins++;
+		beat_cpu_relax();
+		return;
+	}
+	/* Registered before the last look, so the mover sees us or we see it. */
+	atomic_fetch_add_explicit(sleepers, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(word, memory_order_seq_cst) == seen)
+		futex_wait_briefly(low_half(word), (unsigned)seen, bits);
+	atomic_fetch_sub_explicit(sleepers, 1, memory_order_relaxed);
+}
+
+void beat_word_wake(atomic_ullong *word, unsigned bits, atomic_long *sleepers)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(sleepers, memory_order_relaxed) != 0)
+		syscall(SYS_futex, low_half(word), FUTEX_WAKE_BITSET_PRIVATE, INT_MAX,
+			NULL, NULL, bits);
 }
 
 double beat_now(void)
