@@ -383,11 +383,11 @@ static const char *parse_bind(const struct env_var *var, const char *text)
 			  &beat_cfg.bind_list, &beat_cfg.bind_list_len, &beat_cfg.initial.bind);
 }
 
-/* The schedule kinds, numbered as omp_sched_t. */
+/* The schedule kinds, in enum beat_sched's order. */
 static const struct word sched_words[] = {
-	{"static", 1}, {"dynamic", 2}, {"guided", 3}, {"auto", 4}, {NULL, 0},
+	{"static", BEAT_SCHED_STATIC}, {"dynamic", BEAT_SCHED_DYNAMIC}, {"guided", BEAT_SCHED_GUIDED},
+	{"auto", BEAT_SCHED_AUTO}, {NULL, 0},
 };
-#define SCHED_MONOTONIC 0x80000000u
 
 /* A leading "monotonic:" (1) or "nonmonotonic:" (-1), skipped; else 0. */
 static int sched_modifier(const char **s)
@@ -423,19 +423,19 @@ static const char *parse_schedule(const struct env_var *var, const char *text)
 	unsigned kind = sched_kind(&s);
 	if (kind == 0)
 		return "unknown schedule kind";
-	long chunk = kind == 1 ? 0 : 1;
+	long chunk = kind == BEAT_SCHED_STATIC ? 0 : 1;
 	if (*s == ',') {
 		s++;
 		if (!parse_long(&s, &chunk) || *s != '\0' || chunk > INT_MAX)
 			return "bad chunk size";
 		if (chunk <= 0)
-			chunk = kind == 1 ? 0 : 1;
+			chunk = kind == BEAT_SCHED_STATIC ? 0 : 1;
 	} else if (*s != '\0') {
 		return "unexpected text after the kind";
 	}
 	/* Static is monotonic unless asked otherwise (as libgomp reports it). */
-	if (mono > 0 || (kind == 1 && mono == 0))
-		kind |= SCHED_MONOTONIC;
+	if (mono > 0 || (kind == BEAT_SCHED_STATIC && mono == 0))
+		kind |= BEAT_SCHED_MONOTONIC;
 	beat_cfg.initial.sched_kind = kind;
 	beat_cfg.initial.sched_chunk = (int)chunk;
 	return NULL;
@@ -629,13 +629,16 @@ static void show_nthreads(const struct env_var *var, FILE *f)
 
 static void show_schedule(const struct env_var *var, FILE *f)
 {
-	unsigned kind = beat_cfg.initial.sched_kind & ~SCHED_MONOTONIC;
-	bool mono = beat_cfg.initial.sched_kind & SCHED_MONOTONIC;
-	if (mono != (kind == 1))
+	unsigned kind = beat_cfg.initial.sched_kind & ~BEAT_SCHED_MONOTONIC;
+	bool mono = beat_cfg.initial.sched_kind & BEAT_SCHED_MONOTONIC;
+	if (mono != (kind == BEAT_SCHED_STATIC))
 		fputs(mono ? "MONOTONIC:" : "NONMONOTONIC:", f);
-	const char *name = kind == 0 ? "runtime" : kind <= 4 ? sched_words[kind - 1].word : "?";
+	const char *name = kind == 0 ? "runtime" : "?";
+	for (const struct word *w = sched_words; w->word; w++)
+		if ((unsigned)w->value == kind)
+			name = w->word;
 	show_upper(name, f);
-	if (beat_cfg.initial.sched_chunk != (kind == 1 ? 0 : 1))
+	if (beat_cfg.initial.sched_chunk != (kind == BEAT_SCHED_STATIC ? 0 : 1))
 		fprintf(f, ",%d", beat_cfg.initial.sched_chunk);
 }
 

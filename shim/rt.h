@@ -116,7 +116,7 @@ double beat_now(void);
 struct beat_icv {
 	int nthreads;          /* nthreads-var for the next parallel region */
 	int dyn;               /* dyn-var */
-	unsigned sched_kind;   /* run-sched-var kind, omp_sched_t incl. monotonic bit */
+	unsigned sched_kind;   /* run-sched-var: enum beat_sched, with BEAT_SCHED_MONOTONIC */
 	int sched_chunk;       /* run-sched-var chunk (0: default) */
 	int bind;              /* bind-var for the next region, omp_proc_bind_t */
 	int max_active_levels; /* max-active-levels-var */
