@@ -106,7 +106,7 @@ static void read_env_allocator(void)
  * new teams and tasks inherit it. */
 static uintptr_t default_allocator(void)
 {
-	uintptr_t mine = beat_self()->task->icv.def_allocator;
+	uintptr_t mine = beat_icv_self()->def_allocator;
 	if (mine != 0)
 		return mine;
 	pthread_once(&env_once, read_env_allocator);
@@ -115,7 +115,7 @@ static uintptr_t default_allocator(void)
 
 BEAT_EXPORT void omp_set_default_allocator(omp_allocator_handle_t a)
 {
-	beat_self()->task->icv.def_allocator =
+	beat_icv_self()->def_allocator =
 		a == omp_null_allocator ? (uintptr_t)omp_default_mem_alloc : (uintptr_t)a;
 }
 

@@ -5,10 +5,12 @@
  * depend goes through shim/depend.c; detach hands the task itself out as
  * the event handle, and omp_fulfill_event completes it. */
 #include "rt.h"
+#include "depend_gcc.h"
 #include "taskclass.h"
 
 #include <alloca.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FLAG_UNTIED (1u << 0)
@@ -207,7 +209,13 @@ static void task_general(struct beat_thread *t, const void *site, uint64_t key, 
 	task->fp_key = key;
 	task->fp_sample = sample;
 	task->pclass = cls;
-	bool ready = beat_task_prepare(task, fn, bflags, prio, depend, undeferred);
+	struct beat_dep small[GOMP_DEPEND_ON_STACK], *deps = NULL;
+	size_t ndeps = 0;
+	if (depend)
+		deps = gomp_depend_read(depend, small, &ndeps);
+	bool ready = beat_task_prepare(task, fn, bflags, prio, deps, ndeps, undeferred);
+	if (deps != small)
+		free(deps);
 	if (undeferred)
 		beat_task_run_inline(task, !if_clause);
 	else if (ready)
@@ -221,7 +229,12 @@ BEAT_EXPORT void GOMP_taskwait(void)
 
 BEAT_EXPORT void GOMP_taskwait_depend(void **depend)
 {
-	beat_depend_taskwait(depend);
+	struct beat_dep small[GOMP_DEPEND_ON_STACK];
+	size_t ndeps;
+	struct beat_dep *deps = gomp_depend_read(depend, small, &ndeps);
+	beat_depend_taskwait(deps, ndeps);
+	if (deps != small)
+		free(deps);
 }
 
 BEAT_EXPORT void omp_fulfill_event(uintptr_t event)

@@ -206,7 +206,7 @@ static void launch(struct beat_team *team, struct taskloop *tl, struct beat_task
 		   unsigned bflags)
 {
 	bool now = beat_task_backlog(beat_self()->m) > (long)(THROTTLE_PER_THREAD * team->nthreads);
-	beat_task_prepare(task, tl->fn, bflags, tl->priority, NULL, now);
+	beat_task_prepare(task, tl->fn, bflags, tl->priority, NULL, 0, now);
 	if (now)
 		beat_task_run_inline(task, false);
 	else

@@ -1,6 +1,6 @@
-/* depend.c: task dependences among sibling tasks (depend clauses in, out,
- * inout, mutexinoutset and depobj objects, in both of GCC's depend-array
- * layouts) and taskwait with depend.
+/* depend.c: task dependences among sibling tasks (lists of addresses with
+ * the kinds in, out/inout, mutexinoutset and inoutset, which an ABI layer
+ * makes from its compiler's depend clauses) and taskwait with depend.
  *
  * Design. Each parent task owns a table from address to the last writer and
  * the readers since then. Only the parent creates its children, one at a
@@ -10,7 +10,8 @@
  * predecessor that has not finished. When a task finishes, each successor
  * whose count drops to zero becomes ready. The table holds a reference on
  * every task it names, released when the entry is replaced or the parent ends.
- * mutexinoutset is treated as inout: stricter than required, never wrong. */
+ * mutexinoutset and inoutset are treated as inout: stricter than required,
+ * never wrong. */
 #include "rt.h"
 
 #include <stdint.h>
@@ -177,40 +178,13 @@ static void depend_one(struct beat_task *parent, struct beat_task *task,
 	}
 }
 
-/* Walks GCC's depend array: calls depend_one for each (address, is_in). */
+/* Calls depend_one for each dependence of the list. Everything but in
+ * (out, inout, mutexinoutset, inoutset) orders like inout. */
 static void for_each_dep(struct beat_task *parent, struct beat_task *task,
-			 struct beat_task *waiter, void **depend)
+			 struct beat_task *waiter, const struct beat_dep *deps, size_t ndeps)
 {
-	size_t total, nout, nmutex = 0, nin, base;
-	if ((uintptr_t)depend[0] != 0) {
-		total = (uintptr_t)depend[0];
-		nout = (uintptr_t)depend[1];
-		nin = total - nout;
-		base = 2;
-	} else {
-		total = (uintptr_t)depend[1];
-		nout = (uintptr_t)depend[2];
-		nmutex = (uintptr_t)depend[3];
-		nin = (uintptr_t)depend[4];
-		base = 5;
-	}
-	size_t normal = nout + nmutex + nin;
-	for (size_t i = 0; i < total; i++) {
-		void *addr;
-		bool is_in;
-		if (i < normal) {
-			addr = depend[base + i];
-			is_in = i >= nout + nmutex;
-		} else {
-			void **obj = (void **)depend[base + i]; /* omp_depend_t: {addr, kind} */
-			uintptr_t kind = (uintptr_t)obj[1];
-			if (kind < 1 || kind > 4)
-				beat_fatal("unknown omp_depend_t dependence type %d", (int)kind);
-			addr = obj[0];
-			is_in = kind == 1;
-		}
-		depend_one(parent, task, waiter, addr, is_in);
-	}
+	for (size_t i = 0; i < ndeps; i++)
+		depend_one(parent, task, waiter, deps[i].addr, deps[i].kind == BEAT_DEP_IN);
 }
 
 static struct beat_depnode *node_new(bool waiter)
@@ -231,11 +205,11 @@ static bool npred_zero(void *arg)
 
 /* ------------------------------------------------------------ public API */
 
-bool beat_depend_register(struct beat_task *parent, struct beat_task *task, void **depend,
-			  bool undeferred)
+bool beat_depend_register(struct beat_task *parent, struct beat_task *task,
+			  const struct beat_dep *deps, size_t ndeps, bool undeferred)
 {
 	task->dep = node_new(undeferred);
-	for_each_dep(parent, task, task, depend);
+	for_each_dep(parent, task, task, deps, ndeps);
 	return atomic_fetch_sub_explicit(&task->dep->npred, 1, memory_order_acq_rel) == 1;
 }
 
@@ -243,11 +217,6 @@ void beat_depend_wait_ready(struct beat_member *m, struct beat_task *task)
 {
 	if (!npred_zero(task->dep))
 		beat_help_until(m, npred_zero, task->dep);
-}
-
-bool beat_depend_is_waiter(struct beat_task *task)
-{
-	return task->dep->waiter;
 }
 
 void beat_depend_complete(struct beat_task *task)
@@ -274,7 +243,7 @@ void beat_depend_complete(struct beat_task *task)
 	free(succ);
 }
 
-void beat_depend_taskwait(void **depend)
+void beat_depend_taskwait(const struct beat_dep *deps, size_t ndeps)
 {
 	struct beat_thread *t = beat_self();
 	struct beat_task *parent = t->task;
@@ -284,7 +253,7 @@ void beat_depend_taskwait(void **depend)
 	memset(&waiter, 0, sizeof waiter);
 	waiter.dep = node_new(true);
 	waiter.team = t->m->team;
-	for_each_dep(parent, NULL, &waiter, depend);
+	for_each_dep(parent, NULL, &waiter, deps, ndeps);
 	atomic_fetch_sub_explicit(&waiter.dep->npred, 1, memory_order_acq_rel);
 	beat_depend_wait_ready(t->m, &waiter);
 	free(waiter.dep);

@@ -95,20 +95,6 @@ double beat_now(void);
 
 /* ---------------------------------------------------------------- config.c */
 
-/* The data-environment ICVs an OpenMP task carries (OpenMP 5.1, 2.4). */
-struct beat_icv {
-	int nthreads;          /* nthreads-var for the next parallel region */
-	int dyn;               /* dyn-var */
-	unsigned sched_kind;   /* run-sched-var kind, omp_sched_t incl. monotonic bit */
-	int sched_chunk;       /* run-sched-var chunk (0: default) */
-	int bind;              /* bind-var for the next region, omp_proc_bind_t */
-	int max_active_levels; /* max-active-levels-var */
-	int thread_limit;      /* thread-limit-var */
-	int default_device;    /* default-device-var */
-	int list_level;        /* which entry of the OMP_NUM_THREADS / OMP_PROC_BIND lists applies next */
-	uintptr_t def_allocator; /* def-allocator-var (0: from OMP_ALLOCATOR) */
-};
-
 enum beat_wait_policy { BEAT_WAIT_UNSET = -1, BEAT_WAIT_PASSIVE = 0, BEAT_WAIT_ACTIVE = 1 };
 
 struct beat_config {
@@ -299,15 +285,15 @@ void beat_taskgroup_start(void);
 void beat_taskgroup_end(void);
 /* Runs at most one queued task of the caller's team; true if it ran one. */
 bool beat_task_run_one(struct beat_member *m);
-bool beat_in_final(void);
 void beat_task_unref(struct beat_task *task);
 /* Tasks queued on the calling member's own deque (the creation throttle). */
 long beat_task_backlog(struct beat_member *m);
 /* Links a new child of the current task and counts it (parent, taskgroup,
- * team); with depend, registers its dependences. Returns true when it may
- * run now. The caller then calls beat_task_enqueue or beat_task_run_inline. */
+ * team); with a dependence list (deps not NULL, ndeps entries), registers
+ * its dependences. Returns true when it may run now. The caller then calls
+ * beat_task_enqueue or beat_task_run_inline. */
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
-		       int priority, void **depend, bool undeferred);
+		       int priority, const struct beat_dep *deps, size_t ndeps, bool undeferred);
 void beat_task_enqueue(struct beat_task *task);
 /* Starts a prepared, ready deferred task by the spawn policy (BEAT_STEAL):
  * queued for any member, or run at once with the creator left to thieves. */
@@ -342,11 +328,10 @@ bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const str
 /* depend.c */
 struct beat_depnode;
 struct beat_deptable;
-bool beat_depend_register(struct beat_task *parent, struct beat_task *task, void **depend,
-			  bool undeferred);
+bool beat_depend_register(struct beat_task *parent, struct beat_task *task,
+			  const struct beat_dep *deps, size_t ndeps, bool undeferred);
 void beat_depend_wait_ready(struct beat_member *m, struct beat_task *task);
 void beat_depend_complete(struct beat_task *task);
-void beat_depend_taskwait(void **depend);
 void beat_depend_table_free(struct beat_task *parent);
 void beat_depend_node_free(struct beat_task *task);
 /* Runs team tasks until done(arg); sleeps on the team futex when idle.
@@ -511,6 +496,7 @@ struct beat_thread {
 	void *altstack;                   /* the alternate signal stack beat mapped for it */
 	struct beat_stats stats;
 	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
+	int gtid;                         /* global thread id (beat_global_thread_id) */
 	struct beat_fp_table *fp;         /* what its tasks cost (taskclass.c) */
 };
 
@@ -549,11 +535,7 @@ void beat_parallel_end(void);
 bool beat_barrier(struct beat_member *m);
 /* The join at the end of a parallel region (tasks completed first). */
 void beat_barrier_end(struct beat_member *m);
-/* Cancellation (OMP_CANCELLATION): kinds as GCC numbers them. */
-enum { BEAT_CANCEL_PARALLEL = 1, BEAT_CANCEL_LOOP = 2, BEAT_CANCEL_SECTIONS = 4,
-       BEAT_CANCEL_TASKGROUP = 8 };
-bool beat_cancel(int which, bool do_cancel);
-bool beat_cancellation_point(int which);
+/* Cancellation: beat_cancel and beat_cancellation_point are in abi.h. */
 bool beat_task_cancelled(struct beat_task *task);
 void beat_team_wake(struct beat_team *team);
 /* Releases the barrier if every member arrived and no task is left. */
@@ -568,13 +550,7 @@ void beat_ws_leave(struct beat_member *m);
 /* Frees what a construct allocated in its slot (doacross, mem). */
 void beat_ws_free_state(struct beat_ws *ws);
 
-/* affinity_var.c: the affinity-format-var; sets a copy of fmt[0..len),
- * and returns a malloc'd copy of the current value. */
-void beat_affinity_format_store(const char *fmt, size_t len);
-char *beat_affinity_format_copy(void);
-/* OMP_DISPLAY_AFFINITY: prints the calling thread's affinity line
- * (implemented with the affinity-format code in gomp_compat/icv.c). */
-void beat_affinity_display(const char *format);
+/* The affinity-format-var and the affinity display are in abi.h. */
 
 /* Seats the calling thread alone in a new initial team with its own
  * contention group and the initial ICVs (thread_limit > 0 overrides), as a

@@ -414,7 +414,7 @@ static void wake_one(struct beat_team *team)
 }
 
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
-		       int priority, void **depend, bool undeferred)
+		       int priority, const struct beat_dep *deps, size_t ndeps, bool undeferred)
 {
 	struct beat_thread *t = beat_self();
 	struct beat_team *team = t->m->team;
@@ -437,8 +437,8 @@ bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flag
 		task->counted_by = acct;
 		atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
 	}
-	if (depend)
-		return beat_depend_register(parent, task, depend, undeferred);
+	if (deps)
+		return beat_depend_register(parent, task, deps, ndeps, undeferred);
 	return true;
 }
 

@@ -42,7 +42,7 @@ static void body(void *arg)
 			void *slot;
 			struct beat_task *t = beat_task_alloc(sizeof r, sizeof r, &slot);
 			memcpy(slot, &r, sizeof r);
-			if (beat_task_prepare(t, count_task, 0, 0, NULL, false))
+			if (beat_task_prepare(t, count_task, 0, 0, NULL, 0, false))
 				beat_task_enqueue(t);
 		}
 		beat_barrier(m);
