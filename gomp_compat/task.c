@@ -72,6 +72,21 @@ static bool starving(struct beat_thread *t)
 	return hungry > 0 && beat_task_backlog(m) < hungry;
 }
 
+/* beat_task_prepare with GCC's depend array read into a list; the list
+ * lives only in this frame, not in the frame an undeferred task runs in. */
+static bool __attribute__((noinline))
+prepare_with_depend(struct beat_task *task, void (*fn)(void *), unsigned bflags, int prio,
+		    void **depend, bool undeferred)
+{
+	struct beat_dep small[GOMP_DEPEND_ON_STACK];
+	size_t ndeps;
+	struct beat_dep *deps = gomp_depend_read(depend, small, &ndeps);
+	bool ready = beat_task_prepare(task, fn, bflags, prio, deps, ndeps, undeferred);
+	if (deps != small)
+		free(deps);
+	return ready;
+}
+
 static void __attribute__((noinline))
 task_general(struct beat_thread *t, const void *site, uint64_t key, void (*fn)(void *), void *data,
 	     void (*cpyfn)(void *, void *), long arg_size, long arg_align, bool if_clause,
@@ -209,13 +224,8 @@ static void task_general(struct beat_thread *t, const void *site, uint64_t key, 
 	task->fp_key = key;
 	task->fp_sample = sample;
 	task->pclass = cls;
-	struct beat_dep small[GOMP_DEPEND_ON_STACK], *deps = NULL;
-	size_t ndeps = 0;
-	if (depend)
-		deps = gomp_depend_read(depend, small, &ndeps);
-	bool ready = beat_task_prepare(task, fn, bflags, prio, deps, ndeps, undeferred);
-	if (deps != small)
-		free(deps);
+	bool ready = depend ? prepare_with_depend(task, fn, bflags, prio, depend, undeferred)
+			    : beat_task_prepare(task, fn, bflags, prio, NULL, 0, undeferred);
 	if (undeferred)
 		beat_task_run_inline(task, !if_clause);
 	else if (ready)

@@ -65,8 +65,8 @@ struct beat_icv {
 };
 
 /* identity.c: who the calling thread is, in OpenMP's terms. Each is a
- * direct call; none allocates. */
-/* The ICVs of the task the calling thread executes (read and write). */
+ * direct call; none allocates.
+ * The ICVs of the task the calling thread executes (read and write). */
 struct beat_icv *beat_icv_self(void);
 /* Its thread number in its team, the team's size, the team's nesting level
  * and how many of the enclosing levels are active (more than one thread). */
@@ -78,7 +78,7 @@ int beat_active_level(void);
  * of that ancestor's team; -1 when there is no such level. */
 int beat_ancestor_thread_num(int level);
 int beat_team_size_at(int level);
-/* Is the current task final (its children are included tasks)? */
+/* task.c: is the current task final (its children are included tasks)? */
 bool beat_in_final(void);
 /* What owns a nestable lock taken by the current task: one value per
  * task, the same for the task's whole life. */

@@ -535,7 +535,6 @@ void beat_parallel_end(void);
 bool beat_barrier(struct beat_member *m);
 /* The join at the end of a parallel region (tasks completed first). */
 void beat_barrier_end(struct beat_member *m);
-/* Cancellation: beat_cancel and beat_cancellation_point are in abi.h. */
 bool beat_task_cancelled(struct beat_task *task);
 void beat_team_wake(struct beat_team *team);
 /* Releases the barrier if every member arrived and no task is left. */
@@ -549,8 +548,6 @@ void beat_ws_publish(struct beat_ws *ws);
 void beat_ws_leave(struct beat_member *m);
 /* Frees what a construct allocated in its slot (doacross, mem). */
 void beat_ws_free_state(struct beat_ws *ws);
-
-/* The affinity-format-var and the affinity display are in abi.h. */
 
 /* Seats the calling thread alone in a new initial team with its own
  * contention group and the initial ICVs (thread_limit > 0 overrides), as a
