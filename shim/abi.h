@@ -87,6 +87,10 @@ const void *beat_task_identity(void);
  * (first place and length; length 0 without places). */
 int beat_place_self(void);
 void beat_partition_self(int *first, int *len);
+/* The calling thread's seat in its current team, for the calls that take
+ * one (an opaque handle: an ABI layer reads nothing from it). */
+struct beat_member;
+struct beat_member *beat_member_self(void);
 /* A small integer naming the calling thread, unique among the threads
  * alive in the process and stable for the thread's life; 0 for the
  * initial thread. */

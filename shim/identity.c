@@ -76,6 +76,11 @@ void beat_partition_self(int *first, int *len)
 	beat_partition_of_seat(beat_self()->m, first, len);
 }
 
+struct beat_member *beat_member_self(void)
+{
+	return beat_self()->m;
+}
+
 int beat_global_thread_id(void)
 {
 	return beat_self()->gtid;

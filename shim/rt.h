@@ -515,11 +515,6 @@ static inline struct beat_thread *beat_self(void)
 	return t;
 }
 
-static inline struct beat_member *beat_member_self(void)
-{
-	return beat_self()->m;
-}
-
 /* Number of threads the next parallel region would get. */
 unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_clause);
 /* Runs fn(data) as a parallel region of nthreads (already decided, >= 1)
