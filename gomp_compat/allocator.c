@@ -68,7 +68,7 @@ _Static_assert(omp_default_mem_alloc == 1 && omp_large_cap_mem_alloc == 2 && omp
  * new teams and tasks inherit it. */
 static uintptr_t default_allocator(void)
 {
-	uintptr_t mine = beat_self()->task->icv.def_allocator;
+	uintptr_t mine = beat_icv_self()->def_allocator;
 	if (mine != 0)
 		return mine;
 	beat_config_init();
@@ -77,7 +77,7 @@ static uintptr_t default_allocator(void)
 
 BEAT_EXPORT void omp_set_default_allocator(omp_allocator_handle_t a)
 {
-	beat_self()->task->icv.def_allocator =
+	beat_icv_self()->def_allocator =
 		a == omp_null_allocator ? (uintptr_t)omp_default_mem_alloc : (uintptr_t)a;
 }
 

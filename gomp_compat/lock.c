@@ -49,8 +49,7 @@ static struct nest_lock *nest(omp_nest_lock_t *l)
  * included task keeps its identity when its record moves to the heap). */
 static void *current_owner(void)
 {
-	struct beat_task *task = beat_self()->task;
-	return task->identity ? (void *)task->identity : (void *)task;
+	return (void *)beat_task_identity();
 }
 
 /* ------------------------------------------------------- simple locks */

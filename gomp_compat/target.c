@@ -10,7 +10,7 @@
  * copied before the body runs. `nowait` makes the region a deferred task
  * (through GOMP_task, so depend clauses order it); without nowait, depend
  * clauses make the encountering task wait for its predecessors first
- * (beat_depend_taskwait, as GOMP_taskwait_depend does).
+ * (through GOMP_taskwait_depend).
  * Data-mapping constructs have nothing to map and only honour depend. */
 #include "rt.h"
 #include "hostapi.h"
@@ -40,7 +40,8 @@ enum {
 /* Firstprivate copies up to this size live on the stack. */
 #define STACK_COPY_MAX 65536
 
-/* GOMP_task (task.c) is the one way to make a deferred task with depend. */
+/* GOMP_task (task.c) is the one way to make a deferred task with depend,
+ * and GOMP_taskwait_depend the one way to wait for a depend array. */
 void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
 	       long arg_size, long arg_align, bool if_clause, unsigned flags,
 	       void **depend, int priority, void *detach);

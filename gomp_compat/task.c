@@ -5,7 +5,6 @@
 #include "depend_gcc.h"
 #include "rt.h"
 
-#include <alloca.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -26,19 +25,17 @@ static void give_event(void *args, struct beat_task *handle, void *event)
 		*(uintptr_t *)args = (uintptr_t)handle;
 }
 
-/* The same task with its depend array read into a list, which lives on
- * this stack while the task is submitted (short lists) or on the heap. */
+/* The same task with its depend array read into a list (a few entries on
+ * this stack, more on the heap), which lives while the task is submitted. */
 static void __attribute__((noinline)) task_with_depend(struct beat_spawn *s, void **depend)
 {
-	size_t n = gomp_depend_count(depend);
-	struct beat_dep *deps = n <= GOMP_DEPEND_STACK ? alloca(n * sizeof *deps) : malloc(n * sizeof *deps);
-	if (!deps)
-		beat_fatal("out of memory for %zu task dependences", n);
-	gomp_depend_list(depend, deps);
+	struct beat_dep small[GOMP_DEPEND_ON_STACK];
+	size_t n;
+	struct beat_dep *deps = gomp_depend_read(depend, small, &n);
 	s->deps = deps;
 	s->ndeps = n;
 	beat_submit(s);
-	if (n > GOMP_DEPEND_STACK)
+	if (deps != small)
 		free(deps);
 }
 
@@ -105,13 +102,11 @@ BEAT_EXPORT void GOMP_taskwait(void)
 
 BEAT_EXPORT void GOMP_taskwait_depend(void **depend)
 {
-	size_t n = gomp_depend_count(depend);
-	struct beat_dep *deps = n <= GOMP_DEPEND_STACK ? alloca(n * sizeof *deps) : malloc(n * sizeof *deps);
-	if (!deps)
-		beat_fatal("out of memory for %zu task dependences", n);
-	gomp_depend_list(depend, deps);
+	struct beat_dep small[GOMP_DEPEND_ON_STACK];
+	size_t n;
+	struct beat_dep *deps = gomp_depend_read(depend, small, &n);
 	beat_depend_taskwait(deps, n);
-	if (n > GOMP_DEPEND_STACK)
+	if (deps != small)
 		free(deps);
 }
 

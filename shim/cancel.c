@@ -4,7 +4,7 @@
  * cancelled taskgroup's tasks that have not started are discarded. */
 #include "rt.h"
 
-static atomic_int *flag_for(int which, struct beat_thread *t)
+static atomic_int *flag_for(enum beat_cancel_kind which, struct beat_thread *t)
 {
 	switch (which) {
 	case BEAT_CANCEL_PARALLEL:
@@ -26,7 +26,7 @@ static atomic_int *flag_for(int which, struct beat_thread *t)
 	}
 }
 
-bool beat_cancellation_point(int which)
+bool beat_cancellation_point(enum beat_cancel_kind which)
 {
 	if (!beat_cfg.cancellation)
 		return false;
@@ -44,7 +44,7 @@ bool beat_cancellation_point(int which)
 	return flag && atomic_load_explicit(flag, memory_order_acquire) != 0;
 }
 
-bool beat_cancel(int which, bool do_cancel)
+bool beat_cancel(enum beat_cancel_kind which, bool do_cancel)
 {
 	if (!beat_cfg.cancellation)
 		return false;

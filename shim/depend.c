@@ -1,6 +1,6 @@
-/* depend.c: task dependences among sibling tasks (depend clauses in, out,
- * inout, mutexinoutset and depobj objects, in both of GCC's depend-array
- * layouts) and taskwait with depend.
+/* depend.c: task dependences among sibling tasks (lists of addresses with
+ * the kinds in, out/inout, mutexinoutset and inoutset, which an ABI layer
+ * makes from its compiler's depend clauses) and taskwait with depend.
  *
  * Design. Each parent task owns a table from address to the last writer and
  * the readers since then. Only the parent creates its children, one at a
@@ -10,7 +10,8 @@
  * predecessor that has not finished. When a task finishes, each successor
  * whose count drops to zero becomes ready. The table holds a reference on
  * every task it names, released when the entry is replaced or the parent ends.
- * mutexinoutset is treated as inout: stricter than required, never wrong. */
+ * mutexinoutset and inoutset are treated as inout: stricter than required,
+ * never wrong. */
 #include "rt.h"
 
 #include <stdint.h>
@@ -177,7 +178,8 @@ static void depend_one(struct beat_task *parent, struct beat_task *task,
 	}
 }
 
-/* Calls depend_one for each entry of the list. */
+/* Calls depend_one for each dependence of the list. Everything but in
+ * (out, inout, mutexinoutset, inoutset) orders like inout. */
 static void for_each_dep(struct beat_task *parent, struct beat_task *task,
 			 struct beat_task *waiter, const struct beat_dep *deps, size_t ndeps)
 {
@@ -215,11 +217,6 @@ void beat_depend_wait_ready(struct beat_member *m, struct beat_task *task)
 {
 	if (!npred_zero(task->dep))
 		beat_help_until(m, npred_zero, task->dep);
-}
-
-bool beat_depend_is_waiter(struct beat_task *task)
-{
-	return task->dep->waiter;
 }
 
 void beat_depend_complete(struct beat_task *task)

@@ -112,20 +112,6 @@ double beat_now(void);
 
 /* ---------------------------------------------------------------- config.c */
 
-/* The data-environment ICVs an OpenMP task carries (OpenMP 5.1, 2.4). */
-struct beat_icv {
-	int nthreads;          /* nthreads-var for the next parallel region */
-	int dyn;               /* dyn-var */
-	unsigned sched_kind;   /* run-sched-var: enum beat_sched, with BEAT_SCHED_MONOTONIC */
-	int sched_chunk;       /* run-sched-var chunk (0: default) */
-	int bind;              /* bind-var for the next region, omp_proc_bind_t */
-	int max_active_levels; /* max-active-levels-var */
-	int thread_limit;      /* thread-limit-var */
-	int default_device;    /* default-device-var */
-	int list_level;        /* which entry of the OMP_NUM_THREADS / OMP_PROC_BIND lists applies next */
-	uintptr_t def_allocator; /* def-allocator-var (0: from OMP_ALLOCATOR) */
-};
-
 enum beat_wait_policy { BEAT_WAIT_UNSET = -1, BEAT_WAIT_PASSIVE = 0, BEAT_WAIT_ACTIVE = 1 };
 
 struct beat_config {
@@ -317,13 +303,13 @@ void beat_taskgroup_start(void);
 void beat_taskgroup_end(void);
 /* Runs at most one queued task of the caller's team; true if it ran one. */
 bool beat_task_run_one(struct beat_member *m);
-bool beat_in_final(void);
 void beat_task_unref(struct beat_task *task);
 /* Tasks queued on the calling member's own deque (the creation throttle). */
 long beat_task_backlog(struct beat_member *m);
 /* Links a new child of the current task and counts it (parent, taskgroup,
- * team); with depend, registers its dependences. Returns true when it may
- * run now. The caller then calls beat_task_spawn or beat_task_run_inline. */
+ * team); with a dependence list (deps not NULL, ndeps entries), registers
+ * its dependences. Returns true when it may run now. The caller then calls
+ * beat_task_spawn or beat_task_run_inline. */
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
 		       int priority, const struct beat_dep *deps, size_t ndeps, bool undeferred);
 /* Queues a ready task where worker selection says (select.c); returns
@@ -369,7 +355,6 @@ bool beat_depend_register(struct beat_task *parent, struct beat_task *task,
 			  const struct beat_dep *deps, size_t ndeps, bool undeferred);
 void beat_depend_wait_ready(struct beat_member *m, struct beat_task *task);
 void beat_depend_complete(struct beat_task *task);
-void beat_depend_taskwait(const struct beat_dep *deps, size_t ndeps);
 void beat_depend_table_free(struct beat_task *parent);
 void beat_depend_node_free(struct beat_task *task);
 /* Runs team tasks until done(arg); sleeps on the team futex when idle.
@@ -537,6 +522,7 @@ struct beat_thread {
 	void *altstack;                   /* the alternate signal stack beat mapped for it */
 	struct beat_stats stats;
 	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
+	int gtid;                         /* global thread id (beat_global_thread_id) */
 	struct beat_fp_table *fp;         /* what its tasks cost (taskclass.c) */
 };
 
@@ -555,11 +541,6 @@ static inline struct beat_thread *beat_self(void)
 	return t;
 }
 
-static inline struct beat_member *beat_member_self(void)
-{
-	return beat_self()->m;
-}
-
 /* Number of threads the next parallel region would get. */
 unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_clause);
 /* Runs fn(data) as a parallel region of nthreads (already decided, >= 1)
@@ -575,11 +556,6 @@ void beat_parallel_end(void);
 bool beat_barrier(struct beat_member *m);
 /* The join at the end of a parallel region (tasks completed first). */
 void beat_barrier_end(struct beat_member *m);
-/* Cancellation (OMP_CANCELLATION): kinds as GCC numbers them. */
-enum { BEAT_CANCEL_PARALLEL = 1, BEAT_CANCEL_LOOP = 2, BEAT_CANCEL_SECTIONS = 4,
-       BEAT_CANCEL_TASKGROUP = 8 };
-bool beat_cancel(int which, bool do_cancel);
-bool beat_cancellation_point(int which);
 bool beat_task_cancelled(struct beat_task *task);
 void beat_team_wake(struct beat_team *team);
 /* Releases the barrier if every member arrived and no task is left. */
@@ -606,14 +582,6 @@ static inline bool beat_ws_cancelled(struct beat_member *m, struct beat_ws *ws)
 void beat_ordered_pass(struct beat_member *m);
 /* doacross.c: drops the member's reference to the slot's doacross state. */
 void beat_doacross_release(struct beat_ws *ws);
-
-/* affinity_var.c: the affinity-format-var; sets a copy of fmt[0..len),
- * and returns a malloc'd copy of the current value. */
-void beat_affinity_format_store(const char *fmt, size_t len);
-char *beat_affinity_format_copy(void);
-/* OMP_DISPLAY_AFFINITY: prints the calling thread's affinity line
- * (implemented with the affinity-format code in gomp_compat/icv.c). */
-void beat_affinity_display(const char *format);
 
 /* Seats the calling thread alone in a new initial team with its own
  * contention group and the initial ICVs (thread_limit > 0 overrides), as a

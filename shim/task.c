@@ -437,7 +437,7 @@ bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flag
 		task->counted_by = acct;
 		atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
 	}
-	if (ndeps)
+	if (deps)
 		return beat_depend_register(parent, task, deps, ndeps, undeferred);
 	return true;
 }

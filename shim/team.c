@@ -156,12 +156,18 @@ static struct beat_thread *thread_reuse(bool is_worker)
 	return t;
 }
 
-static struct beat_thread *thread_new(bool is_worker)
+/* Global thread ids belong to records: a reused record keeps its id, so
+ * ids stay small and no two live threads share one. The initial thread's
+ * record is always new and has id 0. */
+static atomic_int next_gtid = 1;
+
+static struct beat_thread *thread_new(bool is_worker, bool initial)
 {
-	struct beat_thread *t = thread_reuse(is_worker);
+	struct beat_thread *t = initial ? NULL : thread_reuse(is_worker);
 	if (t)
 		return t;
 	t = xcalloc_aligned(sizeof *t);
+	t->gtid = initial ? 0 : atomic_fetch_add_explicit(&next_gtid, 1, memory_order_relaxed);
 	t->is_worker = is_worker;
 	t->bound_place = -1;
 	/* Records are never freed, so the list only grows (lock-free push). */
@@ -260,7 +266,7 @@ static struct beat_thread *pool_spawn(void)
 	 * or reused one. */
 	struct beat_thread *t = atomic_exchange(&unstarted, NULL);
 	if (t == NULL)
-		t = thread_new(true);
+		t = thread_new(true, false);
 	/* go only grows (a reused record keeps its count): only a later bump
 	 * hands work over. */
 	t->go_seen = atomic_load_explicit(&t->go, memory_order_acquire);
@@ -557,7 +563,7 @@ static void exit_key_create(void)
 
 struct beat_thread *beat_self_slow(void)
 {
-	struct beat_thread *t = thread_new(false);
+	struct beat_thread *t = thread_new(false, gettid() == getpid());
 	beat_tls_self = t;
 	initial_seat(t);
 	atomic_fetch_add_explicit(&beat_threads_managed, 1, memory_order_relaxed);
