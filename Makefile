@@ -6,6 +6,7 @@ DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 BEAT_CFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Wall -Wextra -Wno-unused-parameter \
+              -Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
               -Wno-missing-field-initializers -pthread -Ishim -Iinclude
 LDLIBS  = -lhwloc -lnuma -lpthread -lm -ldl
 BUILD  ?= build
@@ -82,6 +83,7 @@ conformance: $(LIB)
 	scripts/conformance --lang all --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
 
 check: deps $(LIB) ucontext
+	scripts/check-layers
 	tests/unit/run
 	bats tests/
 	BEAT_LIB=$(CURDIR)/libbeat-ucontext.so bats -f 'task_(fib|algos|depend)' tests/tasks.bats

@@ -11,7 +11,7 @@
  * and a fallback (default memory, NULL, abort, or another allocator).
  * Handles above omp_thread_mem_alloc are pointers to user allocators.
  * The default allocator is per thread (OMP_ALLOCATOR until set). */
-#include "rt.h"
+#include "abi.h"
 #include "hostapi.h"
 
 #include <omp.h>
@@ -62,7 +62,7 @@ static bool pool_limited(const struct user_allocator *u)
 _Static_assert(omp_default_mem_alloc == 1 && omp_large_cap_mem_alloc == 2 && omp_const_mem_alloc == 3 &&
 		       omp_high_bw_mem_alloc == 4 && omp_low_lat_mem_alloc == 5 && omp_cgroup_mem_alloc == 6 &&
 		       omp_pteam_mem_alloc == 7 && omp_thread_mem_alloc == 8,
-	       "beat_cfg.allocator numbers the predefined allocators as omp.h does");
+	       "beat_setting(BEAT_SETTING_ALLOCATOR) numbers the predefined allocators as omp.h does");
 
 /* def-allocator-var is a data-environment ICV: it lives in the task and
  * new teams and tasks inherit it. */
@@ -72,7 +72,7 @@ static uintptr_t default_allocator(void)
 	if (mine != 0)
 		return mine;
 	beat_config_init();
-	return (uintptr_t)beat_cfg.allocator;
+	return (uintptr_t)beat_setting(BEAT_SETTING_ALLOCATOR);
 }
 
 BEAT_EXPORT void omp_set_default_allocator(omp_allocator_handle_t a)

@@ -1,6 +1,6 @@
 /* barrier.c: the explicit barrier entry points (GOMP_barrier and its
  * cancellable form). */
-#include "rt.h"
+#include "abi.h"
 
 BEAT_EXPORT void GOMP_barrier(void)
 {

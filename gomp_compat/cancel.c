@@ -1,6 +1,6 @@
 /* cancel.c: GOMP_cancel and GOMP_cancellation_point, with GCC's numbering
  * of the construct kinds translated into beat's. */
-#include "rt.h"
+#include "abi.h"
 
 /* GCC passes one bit per kind (libgomp's enum gomp_cancel_kind). */
 enum {

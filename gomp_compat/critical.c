@@ -1,6 +1,6 @@
 /* critical.c: critical sections (unnamed and named) and the lock GCC uses
  * for atomic operations it cannot do in hardware (GOMP_atomic_start/end). */
-#include "rt.h"
+#include "abi.h"
 
 static beat_mutex_t unnamed_critical;
 static beat_mutex_t atomic_lock;

@@ -15,7 +15,7 @@
  * A depobj object (omp_depend_t) is two words: the address and its kind,
  * numbered 1 in, 2 out, 3 inout, 4 mutexinoutset; any other number is an
  * error the program cannot recover from. */
-#include "rt.h"
+#include "abi.h"
 #include "depend_gcc.h"
 
 #include <stdint.h>

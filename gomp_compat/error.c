@@ -6,7 +6,7 @@
  * harnesses that look for them keep working; a fatal one exits with
  * EXIT_FAILURE through exit(), as libgomp does. The message arrives either
  * NUL-terminated (length (size_t)-1) or with an explicit length. */
-#include "rt.h"
+#include "abi.h"
 
 #include <stdio.h>
 #include <stdlib.h>

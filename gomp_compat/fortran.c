@@ -10,7 +10,7 @@
  * is 8 while the C nest lock is 16 bytes, so the Fortran variable holds a
  * pointer to a heap-allocated C lock. The OpenMP 2.5 locks (OMP_1.0
  * versions) fit their Fortran kinds and are used in place. */
-#include "rt.h"
+#include "abi.h"
 #include "hostapi.h"
 
 #include <limits.h>

@@ -3,7 +3,7 @@
 #ifndef BEAT_HOSTAPI_H
 #define BEAT_HOSTAPI_H
 
-#include "rt.h"
+#include "abi.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,10 +2,10 @@
  * queries, places, devices, timers and the affinity format.
  *
  * Data-environment ICVs live in the current task (beat_icv_self()); global
- * ones in beat_cfg. Level and team information comes from shim/identity.c.
+ * ones in the runtime's configuration (beat_setting, beat_setting_store). Level and team information comes from shim/identity.c.
  * The affinity-format-var is kept by shim/affinity_var.c (any length) and
  * expanded by shim/affinity_format.c. */
-#include "rt.h"
+#include "abi.h"
 #include "hostapi.h"
 #include "worksharing.h"
 
@@ -157,41 +157,42 @@ BEAT_EXPORT void omp_get_schedule(omp_sched_t *kind, int *chunk)
 BEAT_EXPORT int omp_get_cancellation(void)
 {
 	beat_config_init();
-	return beat_cfg.cancellation != 0;
+	return beat_setting(BEAT_SETTING_CANCELLATION) != 0;
 }
 
 BEAT_EXPORT int omp_get_max_task_priority(void)
 {
 	beat_config_init();
-	return beat_cfg.max_task_priority;
+	return beat_setting(BEAT_SETTING_MAX_TASK_PRIORITY);
 }
 
 /* nteams-var and teams-thread-limit-var are global (per device): their
- * home is beat_cfg, so OMP_DISPLAY_ENV shows the current values. */
+ * home is the runtime's configuration, so OMP_DISPLAY_ENV shows the
+ * current values. */
 BEAT_EXPORT void omp_set_num_teams(int n)
 {
 	beat_config_init();
 	if (n >= 0)
-		beat_cfg.max_teams = n;
+		beat_setting_store(BEAT_SETTING_MAX_TEAMS, n);
 }
 
 BEAT_EXPORT int omp_get_max_teams(void)
 {
 	beat_config_init();
-	return beat_cfg.max_teams;
+	return beat_setting(BEAT_SETTING_MAX_TEAMS);
 }
 
 BEAT_EXPORT void omp_set_teams_thread_limit(int n)
 {
 	beat_config_init();
 	if (n >= 0)
-		beat_cfg.teams_thread_limit = n;
+		beat_setting_store(BEAT_SETTING_TEAMS_THREAD_LIMIT, n);
 }
 
 BEAT_EXPORT int omp_get_teams_thread_limit(void)
 {
 	beat_config_init();
-	return beat_cfg.teams_thread_limit;
+	return beat_setting(BEAT_SETTING_TEAMS_THREAD_LIMIT);
 }
 
 BEAT_EXPORT int omp_get_num_teams(void)

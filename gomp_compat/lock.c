@@ -14,11 +14,9 @@
  * The 2.5 functions are bound to their old versions with .symver; their
  * own names (compat25_*) match no exported pattern of the version script,
  * so only the versioned aliases leave the library. */
-#include "rt.h"
+#include "abi.h"
 
 #include <omp.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 _Static_assert(sizeof(beat_mutex_t) == sizeof(omp_lock_t), "omp_lock_t is one mutex");
 
@@ -127,15 +125,6 @@ BEAT_EXPORT int omp_test_nest_lock(omp_nest_lock_t *l)
 
 /* ------------------------------------------- OpenMP 2.5 (OMP_1.0) forms */
 
-static BEAT_TLS unsigned cached_tid;
-
-static unsigned thread_id(void)
-{
-	if (BEAT_UNLIKELY(cached_tid == 0))
-		cached_tid = (unsigned)syscall(SYS_gettid);
-	return cached_tid;
-}
-
 static struct nest_lock_25 *nest25(void *l)
 {
 	return (struct nest_lock_25 *)l;
@@ -176,48 +165,39 @@ BEAT_EXPORT void compat25_destroy_nest_lock(void *l)
 {
 }
 
+/* Only the owner can find its own id in the word, so reading it without
+ * the lock is safe. */
 BEAT_EXPORT void compat25_set_nest_lock(void *l)
 {
 	struct nest_lock_25 *n = nest25(l);
-	unsigned me = thread_id();
-	for (;;) {
-		unsigned seen = 0;
-		if (atomic_compare_exchange_strong_explicit(&n->owner, &seen, me,
-							    memory_order_acquire,
-							    memory_order_relaxed)) {
-			n->count = 1;
-			return;
-		}
-		if (seen == me) {
-			n->count++;
-			return;
-		}
-		beat_futex_wait(&n->owner, seen);
+	unsigned me = beat_os_thread_id();
+	if (atomic_load_explicit(&n->owner, memory_order_relaxed) == me) {
+		n->count++;
+		return;
 	}
+	beat_owner_word_acquire(&n->owner, me);
+	n->count = 1;
 }
 
 BEAT_EXPORT void compat25_unset_nest_lock(void *l)
 {
 	struct nest_lock_25 *n = nest25(l);
-	if (--n->count == 0) {
-		atomic_store_explicit(&n->owner, 0, memory_order_release);
-		beat_futex_wake(&n->owner, 1);
-	}
+	if (--n->count == 0)
+		beat_owner_word_release(&n->owner);
 }
 
 BEAT_EXPORT int compat25_test_nest_lock(void *l)
 {
 	struct nest_lock_25 *n = nest25(l);
-	unsigned me = thread_id();
+	unsigned me = beat_os_thread_id();
+	if (atomic_load_explicit(&n->owner, memory_order_relaxed) == me)
+		return ++n->count;
 	unsigned seen = 0;
-	if (atomic_compare_exchange_strong_explicit(&n->owner, &seen, me,
-						    memory_order_acquire,
+	if (atomic_compare_exchange_strong_explicit(&n->owner, &seen, me, memory_order_acquire,
 						    memory_order_relaxed)) {
 		n->count = 1;
 		return 1;
 	}
-	if (seen == me)
-		return ++n->count;
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* single.c: the single construct: GOMP_single_start (first member to arrive
  * runs the block) and the copyprivate pair GOMP_single_copy_start / _end;
  * the dealing is the runtime's (shim/single.c). */
-#include "rt.h"
+#include "abi.h"
 
 BEAT_EXPORT bool GOMP_single_start(void)
 {

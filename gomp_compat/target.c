@@ -12,7 +12,7 @@
  * clauses make the encountering task wait for its predecessors first
  * (through GOMP_taskwait_depend).
  * Data-mapping constructs have nothing to map and only honour depend. */
-#include "rt.h"
+#include "abi.h"
 #include "hostapi.h"
 
 #include <alloca.h>
@@ -67,7 +67,7 @@ static bool device_is_host(int device)
 		device = beat_icv_self()->default_device;
 	if (device == BEAT_HOST_DEVICE || device == DEVICE_HOST_FALLBACK)
 		return true;
-	if (beat_cfg.target_offload == 1)
+	if (beat_setting(BEAT_SETTING_TARGET_OFFLOAD) == 1)
 		beat_fatal("OMP_TARGET_OFFLOAD is set to MANDATORY, but device not found");
 	return false;
 }

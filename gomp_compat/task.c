@@ -3,7 +3,7 @@
  * GCC's flags, depend array and detach convention become a struct
  * beat_spawn, and shim's integration manager (beat_submit) decides. */
 #include "depend_gcc.h"
-#include "rt.h"
+#include "abi.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -33,7 +33,7 @@
  * implicit tasks of the new team. The worksharing case gives every member a
  * taskgroup and a descriptor of its own, all pointing at the first member's
  * blocks; member 0, which combines, frees them. */
-#include "rt.h"
+#include "abi.h"
 #include "task_reduction.h"
 
 #include <omp.h>
@@ -285,7 +285,7 @@ BEAT_EXPORT void GOMP_workshare_task_reduction_unregister(bool cancelled)
 BEAT_EXPORT unsigned GOMP_parallel_reductions(void (*fn)(void *), void *data,
 					      unsigned num_threads, unsigned flags)
 {
-	unsigned n = beat_team_size_for(beat_self(), num_threads, true);
+	unsigned n = beat_parallel_size(num_threads, true);
 	uintptr_t *descriptor = *(uintptr_t **)data;
 	registration_open(descriptor, NULL, NULL, n);
 	beat_parallel_in_taskgroup(fn, data, n, (int)(flags & 7), descriptor);

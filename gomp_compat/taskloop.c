@@ -20,7 +20,7 @@
  * happens to each task is shim's decision (beat_submit_made): when the
  * team's queues are already long it runs at once instead of being queued,
  * which bounds memory for taskloops with millions of tasks. */
-#include "rt.h"
+#include "abi.h"
 #include "task_reduction.h"
 
 #include <alloca.h>

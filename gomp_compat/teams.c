@@ -4,7 +4,7 @@
  * On the host every team's initial thread is the encountering thread, so
  * the teams run one after another; shim/teams.c keeps which team runs now
  * (for omp_get_team_num and omp_get_num_teams). */
-#include "rt.h"
+#include "abi.h"
 #include "hostapi.h"
 
 #include <limits.h>
@@ -23,14 +23,15 @@ BEAT_EXPORT void GOMP_teams_reg(void (*fn)(void *), void *data, unsigned num_tea
 				unsigned thread_limit, unsigned flags)
 {
 	beat_config_init();
-	if (thread_limit == 0 && beat_cfg.teams_thread_limit > 0)
-		thread_limit = (unsigned)beat_cfg.teams_thread_limit;
+	int limit = beat_setting(BEAT_SETTING_TEAMS_THREAD_LIMIT);
+	if (thread_limit == 0 && limit > 0)
+		thread_limit = (unsigned)limit;
 	struct beat_icv *icv = beat_icv_self();
 	int saved_limit = icv->thread_limit;
 	if (thread_limit != 0)
 		icv->thread_limit = clamp_limit(thread_limit);
 	if (num_teams == 0)
-		num_teams = beat_cfg.max_teams > 0 ? (unsigned)beat_cfg.max_teams : 3;
+		num_teams = beat_setting(BEAT_SETTING_MAX_TEAMS) > 0 ? (unsigned)beat_setting(BEAT_SETTING_MAX_TEAMS) : 3;
 
 	beat_teams_begin(clamp_limit(num_teams));
 	do

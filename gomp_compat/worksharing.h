@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "rt.h"
+#include "abi.h"
 
 /* A schedule code as GOMP_loop_start & co. pass it (libgomp's GFS_*, with
  * the monotonic flag) as beat's kind; runtime, and auto (GCC's code for

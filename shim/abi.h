@@ -10,9 +10,105 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* What an ABI layer exports; everything else is hidden. */
+#define BEAT_EXPORT __attribute__((visibility("default")))
+#define BEAT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define BEAT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* The runtime's objects, opaque to an ABI layer: a thread, its seat in a
+ * team, a task. */
+struct beat_thread;
+struct beat_member;
+struct beat_task;
+struct beat_cg;
+
+/* ---------------------------------------------------------------- util.c */
+
+void beat_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void beat_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* Prints "beat: NAME is not supported yet" and exits with status 3 (stdio
+ * flushed, atexit handlers run); beat_fatal exits with EXIT_FAILURE, as
+ * libgomp's fatal errors do. */
+void beat_unsupported(const char *name) __attribute__((noreturn));
+
+/* The value of an environment variable beat reads (secure_getenv semantics;
+ * an empty value counts as unset). libgomp's own lookups see nothing. */
+const char *beat_getenv(const char *name);
+
+/* A futex mutex: 0 free, 1 locked, 2 locked with sleepers. */
+typedef struct {
+	atomic_uint state;
+} beat_mutex_t;
+
+void beat_mutex_lock(beat_mutex_t *m);
+bool beat_mutex_trylock(beat_mutex_t *m);
+void beat_mutex_unlock(beat_mutex_t *m);
+
+/* A word that names its owner (0: free), for locks owned by an id: waits
+ * (spinning, then sleeping) until it can move the word from 0 to me. */
+void beat_owner_word_acquire(atomic_uint *word, unsigned me);
+/* Frees the word (the owner's call) and wakes one waiter. */
+void beat_owner_word_release(atomic_uint *word);
+/* The calling thread's kernel thread id (cached). */
+unsigned beat_os_thread_id(void);
+
+/* Monotonic time in seconds. */
+double beat_now(void);
+
+/* ---------------------------------------------------- team.c, topology.c */
+
+/* How many threads a parallel region asking for `requested` (0: the
+ * nthreads-var) would get now, with its if clause. */
+unsigned beat_parallel_size(unsigned requested, bool if_clause);
+/* Runs fn(data) as a parallel region of nthreads (already decided, >= 1)
+ * with the given proc_bind (0: use bind-var); returns after the region's end
+ * (barrier included). */
+void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+/* Split form (GOMP_parallel_start / _end). */
+void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+void beat_parallel_end(void);
+
+/* Team barrier; completes all explicit tasks of the team first. Returns true
+ * when the region was cancelled. */
+bool beat_barrier(struct beat_member *m);
+
+/* Seats the calling thread alone in a new initial team with its own
+ * contention group and the initial ICVs (thread_limit > 0 overrides), as a
+ * target region on the host needs; beat_initial_team_leave finishes the
+ * team's tasks and gives the thread its previous seat back. */
+struct beat_seat_save {
+	struct beat_member *m;
+	struct beat_task *task;
+	struct beat_cg *cg;
+};
+void beat_initial_team_enter(struct beat_seat_save *save, int thread_limit);
+void beat_initial_team_leave(struct beat_seat_save *save);
+
+/* omp_pause_resource: idle pool workers exit (new ones are made on demand). */
+void beat_pool_release(void);
+
+/* The places (OMP_PLACES, or one per CPU with binding on). */
+struct beat_place {
+	int ncpus;
+	int *cpus; /* OS CPU numbers */
+};
+
+extern int beat_num_cpus;          /* CPUs this process may run on */
+extern int beat_num_places;
+extern struct beat_place *beat_places;
+
+/* --------------------------------------------------------------- task.c */
+
+void beat_taskwait(void);
+void beat_taskyield(void);
+void beat_taskgroup_start(void);
+void beat_taskgroup_end(void);
 
 /* ------------------------------------------------------------ submit.c */
 
@@ -29,7 +125,6 @@ struct beat_dep {
 	enum beat_dep_kind kind;
 };
 
-struct beat_task;
 
 /* What a task construct asks for (beat_spawn.flags). */
 enum {
@@ -325,7 +420,6 @@ int beat_place_self(void);
 void beat_partition_self(int *first, int *len);
 /* The calling thread's seat in its current team, for the calls that take
  * one (an opaque handle: an ABI layer reads nothing from it). */
-struct beat_member;
 struct beat_member *beat_member_self(void);
 /* A small integer naming the calling thread, unique among the threads
  * alive in the process and stable for the thread's life; 0 for the
@@ -358,5 +452,24 @@ size_t beat_affinity_expand(char *buf, size_t size, const char *format);
 void beat_affinity_display(const char *format);
 
 /* ------------------------------------------------------------ config.c */
+
+/* Parses the environment once; cheap to call again. */
+void beat_config_init(void);
+/* Prints the OMP_DISPLAY_ENV block (verbose adds beat's own variables). */
+void beat_config_display(bool verbose);
+/* The settings an ABI layer reads (each from its environment variable). */
+enum beat_setting {
+	BEAT_SETTING_CANCELLATION,       /* OMP_CANCELLATION: 0 or 1 */
+	BEAT_SETTING_MAX_TASK_PRIORITY,  /* OMP_MAX_TASK_PRIORITY */
+	BEAT_SETTING_MAX_TEAMS,          /* OMP_NUM_TEAMS (0: unset) */
+	BEAT_SETTING_TEAMS_THREAD_LIMIT, /* OMP_TEAMS_THREAD_LIMIT (0: unset) */
+	BEAT_SETTING_TARGET_OFFLOAD,     /* OMP_TARGET_OFFLOAD: 0 default, 1 mandatory, 2 disabled */
+	BEAT_SETTING_ALLOCATOR,          /* OMP_ALLOCATOR: a predefined allocator, 1..8 as omp.h */
+};
+int beat_setting(enum beat_setting which);
+/* The settings that are ICVs a program may change (nteams-var and
+ * teams-thread-limit-var: MAX_TEAMS and TEAMS_THREAD_LIMIT only). Both
+ * read the environment first if nothing has. */
+void beat_setting_store(enum beat_setting which, int value);
 
 #endif

@@ -1008,3 +1008,27 @@ void beat_config_display(bool verbose)
 	}
 	fputs("OPENMP DISPLAY ENVIRONMENT END\n", f);
 }
+
+int beat_setting(enum beat_setting which)
+{
+	beat_config_init();
+	switch (which) {
+	case BEAT_SETTING_CANCELLATION: return beat_cfg.cancellation;
+	case BEAT_SETTING_MAX_TASK_PRIORITY: return beat_cfg.max_task_priority;
+	case BEAT_SETTING_MAX_TEAMS: return beat_cfg.max_teams;
+	case BEAT_SETTING_TEAMS_THREAD_LIMIT: return beat_cfg.teams_thread_limit;
+	case BEAT_SETTING_TARGET_OFFLOAD: return beat_cfg.target_offload;
+	case BEAT_SETTING_ALLOCATOR: return beat_cfg.allocator;
+	}
+	return 0;
+}
+
+void beat_setting_store(enum beat_setting which, int value)
+{
+	beat_config_init();
+	switch (which) {
+	case BEAT_SETTING_MAX_TEAMS: beat_cfg.max_teams = value; break;
+	case BEAT_SETTING_TEAMS_THREAD_LIMIT: beat_cfg.teams_thread_limit = value; break;
+	default: beat_fatal("setting %d cannot be changed by a program", (int)which);
+	}
+}

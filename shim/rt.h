@@ -1,6 +1,7 @@
-/* rt.h: the runtime's internal interface, shared by shim/ and gomp_compat/:
- * threads, teams, team members, tasks, taskgroups, worksharing slots, ICVs,
- * configuration and the low-level helpers (futex, mutex, messages) they use.
+/* rt.h: the runtime's private interface, for shim/ alone (an ABI layer
+ * sees only abi.h, which this includes): threads, teams, team members,
+ * tasks, taskgroups, worksharing slots, configuration and the low-level
+ * helpers (futex, spinning, deques, fibers) they use.
  *
  * Ownership, in one paragraph: a `beat_thread` is one OS thread (a pool worker
  * or a thread the program made). When it joins a team it gets a `beat_member`
@@ -8,7 +9,8 @@
  * counters and its task deque. Nested parallel regions give the same thread
  * a new seat; the old one is restored when the inner region ends. Explicit
  * tasks belong to a team and run only on threads seated in that team.
- * Everything here is hidden inside libbeat.so; only gomp_compat/ exports. */
+ * Everything here is hidden inside libbeat.so; only gomp_compat/ exports.
+ * scripts/check-layers proves that gomp_compat/ includes abi.h only. */
 #ifndef BEAT_RT_H
 #define BEAT_RT_H
 
@@ -25,29 +27,16 @@
 #include "abi.h"
 #include "predict.h"
 
-#define BEAT_EXPORT __attribute__((visibility("default")))
 #define BEAT_CACHELINE 64
-#define BEAT_LIKELY(x) __builtin_expect(!!(x), 1)
-#define BEAT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* ------------------------------------------------------------------ util.c */
 
-void beat_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void beat_fatal(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-/* Prints "beat: NAME is not supported yet" and exits with status 3 (stdio
- * flushed, atexit handlers run); beat_fatal exits with EXIT_FAILURE, as
- * libgomp's fatal errors do. */
-void beat_unsupported(const char *name) __attribute__((noreturn));
 /* Writes value into buf (of size n) with every byte that is not printable
  * ASCII escaped (\n, \t, \xHH), so that a warning echoes it on one line. */
 const char *beat_escape(const char *value, char *buf, size_t n);
 
 /* ------------------------------------------------------- interpose_env.c */
 
-/* The value of an environment variable beat reads (secure_getenv semantics;
- * an empty value counts as unset). libgomp's own lookups see nothing. */
-const char *beat_getenv(const char *name);
 /* True when the variable is set to the empty string. */
 bool beat_getenv_is_empty(const char *name);
 
@@ -70,14 +59,6 @@ static inline void beat_cpu_relax(void)
 #endif
 }
 
-/* A futex mutex: 0 free, 1 locked, 2 locked with sleepers. */
-typedef struct {
-	atomic_uint state;
-} beat_mutex_t;
-
-void beat_mutex_lock(beat_mutex_t *m);
-bool beat_mutex_trylock(beat_mutex_t *m);
-void beat_mutex_unlock(beat_mutex_t *m);
 
 /* How many polls a waiter makes before it sleeps; honours OMP_WAIT_POLICY,
  * GOMP_SPINCOUNT and oversubscription (more threads than CPUs). */
@@ -107,8 +88,6 @@ void beat_word_wait_step(struct beat_word_waiter *w, atomic_ullong *word,
 			 unsigned long long seen, unsigned bits, atomic_long *sleepers);
 void beat_word_wake(atomic_ullong *word, unsigned bits, atomic_long *sleepers);
 
-/* Monotonic time in seconds. */
-double beat_now(void);
 
 /* ---------------------------------------------------------------- config.c */
 
@@ -158,21 +137,9 @@ enum beat_steal {
 
 extern struct beat_config beat_cfg;
 
-/* Parses the environment once; cheap to call again. */
-void beat_config_init(void);
-/* Prints the OMP_DISPLAY_ENV block (verbose adds beat's own variables). */
-void beat_config_display(bool verbose);
 
 /* -------------------------------------------------------------- topology.c */
 
-struct beat_place {
-	int ncpus;
-	int *cpus; /* OS CPU numbers */
-};
-
-extern int beat_num_cpus;          /* CPUs this process may run on */
-extern int beat_num_places;
-extern struct beat_place *beat_places;
 
 void beat_topology_init(void);
 /* Builds the place list from OMP_PLACES; false when unset or invalid. */
@@ -297,10 +264,6 @@ unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags
 /* The current task as a parent of a deferred child: an included task's
  * stack record moves to the heap first. */
 struct beat_task *beat_task_parent_for_child(struct beat_thread *t);
-void beat_taskwait(void);
-void beat_taskyield(void);
-void beat_taskgroup_start(void);
-void beat_taskgroup_end(void);
 /* Runs at most one queued task of the caller's team; true if it ran one. */
 bool beat_task_run_one(struct beat_member *m);
 void beat_task_unref(struct beat_task *task);
@@ -543,17 +506,7 @@ static inline struct beat_thread *beat_self(void)
 
 /* Number of threads the next parallel region would get. */
 unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_clause);
-/* Runs fn(data) as a parallel region of nthreads (already decided, >= 1)
- * with the given proc_bind (0: use bind-var); returns after the region's end
- * (barrier included). */
-void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
-/* Split form (GOMP_parallel_start / _end). */
-void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
-void beat_parallel_end(void);
 
-/* Team barrier; completes all explicit tasks of the team first. Returns true
- * when the region was cancelled. */
-bool beat_barrier(struct beat_member *m);
 /* The join at the end of a parallel region (tasks completed first). */
 void beat_barrier_end(struct beat_member *m);
 bool beat_task_cancelled(struct beat_task *task);
@@ -583,20 +536,6 @@ void beat_ordered_pass(struct beat_member *m);
 /* doacross.c: drops the member's reference to the slot's doacross state. */
 void beat_doacross_release(struct beat_ws *ws);
 
-/* Seats the calling thread alone in a new initial team with its own
- * contention group and the initial ICVs (thread_limit > 0 overrides), as a
- * target region on the host needs; beat_initial_team_leave finishes the
- * team's tasks and gives the thread its previous seat back. */
-struct beat_seat_save {
-	struct beat_member *m;
-	struct beat_task *task;
-	struct beat_cg *cg;
-};
-void beat_initial_team_enter(struct beat_seat_save *save, int thread_limit);
-void beat_initial_team_leave(struct beat_seat_save *save);
-
-/* omp_pause_resource: idle pool workers exit (new ones are made on demand). */
-void beat_pool_release(void);
 
 /* Called after fork() in the child. */
 void beat_team_atfork_child(void);

@@ -592,6 +592,11 @@ unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_c
 	return (unsigned)n;
 }
 
+unsigned beat_parallel_size(unsigned requested, bool if_clause)
+{
+	return beat_team_size_for(beat_self(), requested, if_clause);
+}
+
 void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind)
 {
 	struct beat_thread *t = beat_self();
