@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "beat_assert.h"
 #include "predict.h"
 
 #define BEAT_EXPORT __attribute__((visibility("default")))
