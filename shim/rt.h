@@ -209,14 +209,27 @@ void beat_partition_of_seat(const struct beat_member *seat, int *first, int *len
 /* Chase-Lev work-stealing deque of pointers: the owner pushes and pops at the
  * bottom, thieves take from the top. */
 struct beat_deque_array;
+struct beat_thread;
 struct beat_deque {
 	_Alignas(BEAT_CACHELINE) atomic_long top;
 	_Alignas(BEAT_CACHELINE) atomic_long bottom;
 	_Atomic(struct beat_deque_array *) array;
 	struct beat_deque_array *retired; /* old arrays, freed at destroy */
+#ifdef BEAT_DEBUG_ASSERTS
+	/* the only thread that may push and pop (NULL: the first that does) */
+	struct beat_thread *owner;
+#endif
 };
 
 void beat_deque_init(struct beat_deque *d);
+/* A seat's deque is owned by the thread that takes the seat (checked by
+ * BEAT_ASSERT in the debug builds; nothing otherwise). */
+static inline void beat_deque_set_owner(struct beat_deque *d, struct beat_thread *owner)
+{
+	BEAT_DEBUG_ONLY(d->owner = owner;)
+	(void)d;
+	(void)owner;
+}
 void beat_deque_destroy(struct beat_deque *d);
 void beat_deque_push(struct beat_deque *d, void *item);
 void *beat_deque_pop(struct beat_deque *d);

@@ -32,7 +32,9 @@ static void inbox_push(struct beat_team *team, struct beat_task *task);
 void beat_task_unref(struct beat_task *task)
 {
 	while (task && !(task->flags & BEAT_TASK_IMPLICIT)) {
-		if (atomic_fetch_sub_explicit(&task->refs, 1, memory_order_acq_rel) != 1)
+		int refs = atomic_fetch_sub_explicit(&task->refs, 1, memory_order_acq_rel);
+		BEAT_ASSERT(refs >= 1);
+		if (refs != 1)
 			return;
 		struct beat_task *parent = task->parent;
 		task_free(task);
@@ -51,7 +53,9 @@ static void try_release_barrier(struct beat_team *team)
 static bool subtree_done(struct beat_task *task)
 {
 	for (;;) {
-		if (atomic_fetch_sub_explicit(&task->subtree, 1, memory_order_acq_rel) != 1)
+		long left = atomic_fetch_sub_explicit(&task->subtree, 1, memory_order_acq_rel);
+		BEAT_ASSERT(left >= 1);
+		if (left != 1)
 			return false;
 		struct beat_task *up = task->counted_by;
 		if (!up)
@@ -68,21 +72,34 @@ static void task_complete(struct beat_task *task)
 		beat_depend_table_free(task);
 	if (task->dep)
 		beat_depend_complete(task);
+	/* A task completes once, and its reference is still held. */
+	BEAT_ASSERT(atomic_load_explicit(&task->finished, memory_order_relaxed) == 0);
+	BEAT_ASSERT(atomic_load_explicit(&task->refs, memory_order_relaxed) >= 1);
 	atomic_store_explicit(&task->finished, 1, memory_order_seq_cst);
 	struct beat_taskgroup *tg = task->counted_in;
 	struct beat_task *parent = task->parent;
 	/* A detached task's creator may wait for `finished` (if(0) detach). */
 	bool wake = (task->flags & BEAT_TASK_DETACHED) != 0;
-	if (tg && atomic_fetch_sub_explicit(&tg->count, 1, memory_order_seq_cst) == 1)
-		wake = true;
-	if (atomic_fetch_sub_explicit(&parent->children, 1, memory_order_seq_cst) == 1)
+	if (tg) {
+		long in_group = atomic_fetch_sub_explicit(&tg->count, 1, memory_order_seq_cst);
+		BEAT_ASSERT(in_group >= 1);
+		if (in_group == 1)
+			wake = true;
+	}
+	long siblings = atomic_fetch_sub_explicit(&parent->children, 1, memory_order_seq_cst);
+	BEAT_ASSERT(siblings >= 1);
+	if (siblings == 1)
 		wake = true;
 	bool top_done = subtree_done(task);
 	beat_task_unref(task);
 	if (wake)
 		beat_team_wake(team);
-	if (top_done && atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst) == 1)
-		try_release_barrier(team);
+	if (top_done) {
+		long in_team = atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst);
+		BEAT_ASSERT(in_team >= 1);
+		if (in_team == 1)
+			try_release_barrier(team);
+	}
 }
 
 /* detach_pending: 2 before the body ran and the event was fulfilled, 1
@@ -343,6 +360,12 @@ static void *block_get(struct beat_thread *t)
 
 static void task_free(struct beat_task *task)
 {
+	/* Its last reference is gone: no child is unfinished, and (unless it
+	 * is an included task's heap record, which is never completed) its
+	 * subtree is done. */
+	BEAT_ASSERT(atomic_load_explicit(&task->refs, memory_order_relaxed) == 0);
+	BEAT_ASSERT(atomic_load_explicit(&task->children, memory_order_relaxed) == 0);
+	BEAT_ASSERT(task->identity || atomic_load_explicit(&task->subtree, memory_order_relaxed) == 0);
 	beat_depend_node_free(task);
 	struct beat_thread *t = beat_tls_self;
 	if ((task->flags & BEAT_TASK_POOLED) && t && t->nfree_tasks < FREE_LIST_MAX) {
@@ -401,8 +424,10 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	atomic_init(&task->refs, 1);
 	atomic_init(&task->subtree, 1);
 	atomic_init(&task->children, 0);
-	if (!(parent->flags & BEAT_TASK_IMPLICIT))
-		atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
+	if (!(parent->flags & BEAT_TASK_IMPLICIT)) {
+		int refs = atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
+		BEAT_ASSERT(refs >= 1); /* the parent runs: it holds its own */
+	}
 }
 
 static void wake_one(struct beat_team *team)
@@ -435,7 +460,8 @@ bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flag
 		atomic_fetch_add_explicit(&team->task_count, 1, memory_order_relaxed);
 	} else {
 		task->counted_by = acct;
-		atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
+		long subtree = atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
+		BEAT_ASSERT(subtree >= 1); /* acct has not completed: it makes this child */
 	}
 	if (depend)
 		return beat_depend_register(parent, task, depend, undeferred);
@@ -502,7 +528,8 @@ static bool task_finished(void *arg)
 void beat_task_run_inline(struct beat_task *task, bool wait_completion)
 {
 	struct beat_thread *t = beat_self();
-	atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* ours while we wait */
+	int refs = atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* ours while we wait */
+	BEAT_ASSERT(refs >= 1);
 	if (t->fiber_cur)
 		beat_fiber_pin_if_tied(t, task);
 	if (task->dep)
@@ -540,8 +567,10 @@ struct beat_task *beat_task_parent_for_child(struct beat_thread *t)
 	while (up->flags & BEAT_TASK_ONSTACK)
 		up = up->promoted ? up->promoted : up->parent;
 	h->parent = up;
-	if (!(up->flags & BEAT_TASK_IMPLICIT))
-		atomic_fetch_add_explicit(&up->refs, 1, memory_order_relaxed);
+	if (!(up->flags & BEAT_TASK_IMPLICIT)) {
+		int refs = atomic_fetch_add_explicit(&up->refs, 1, memory_order_relaxed);
+		BEAT_ASSERT(refs >= 1);
+	}
 	cur->promoted = h;
 	t->task = h;
 	return h;

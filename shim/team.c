@@ -204,6 +204,7 @@ static struct beat_member *initial_team_new(struct beat_thread *t, int place)
 	atomic_init(&team->cg->busy, 1);
 	struct beat_member *m = &team->members[0];
 	m->thread = t;
+	beat_deque_set_owner(&m->deque, t);
 	m->place = place;
 	m->place_part_first = 0;
 	m->place_part_len = beat_num_places;
@@ -614,12 +615,14 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 			team->members[i].itask.icv.bind = bind;
 	}
 	team->members[0].thread = t;
+	beat_deque_set_owner(&team->members[0].deque, t);
 	/* With OMP_DISPLAY_AFFINITY every seat is filled before any starts,
 	 * so that the team can decide whether all members show their line. */
 	bool display = beat_cfg.display_affinity;
 	for (unsigned i = 1; i < nthreads; i++) {
 		struct beat_thread *w = t->crew[i - 1];
 		team->members[i].thread = w;
+		beat_deque_set_owner(&team->members[i].deque, w);
 		if (!display)
 			hand_over(w, &team->members[i]);
 	}
