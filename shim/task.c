@@ -722,84 +722,123 @@ static struct beat_task *pop_own_child(struct beat_member *m, struct beat_task *
 	return task;
 }
 
+/* A waiter in beat_help_until: its thread and seat, and how its wait went
+ * so far. */
+struct helper {
+	struct beat_thread *t;
+	struct beat_member *m;
+	unsigned long limit;  /* polls before sleeping (beat_spin_limit) */
+	unsigned long idle;   /* polls since it last found work */
+	bool slept;           /* it slept at least once */
+	bool hungry;          /* counted in team->hungry */
+	bool narrowed;        /* it set m->narrow (restored at the end) */
+	struct beat_task *narrow_saved;
+};
+
+/* Phase 1, a waiter on a fiber: it first runs its own queued children right
+ * here, depth first as the serial program would (they are its descendants,
+ * so tied-task scheduling allows it); when none is left it parks and its
+ * thread goes on with other work. Returns true when the wait is over. When
+ * parked stacks are at their bound (BEAT_PARK_MAX) it returns false, having
+ * narrowed its seat: it helps here, but starts only its own descendants on
+ * top of itself, so that this stack grows no deeper than its subtree. */
+static inline bool run_own_children_or_park(struct helper *h, bool (*done)(void *), void *arg)
+{
+	struct beat_task *self = h->t->task;
+	for (;;) {
+		if (done(arg))
+			return true;
+		struct beat_task *child = pop_own_child(h->m, self);
+		if (!child)
+			break;
+		beat_fiber_pin_if_tied(h->t, child);
+		beat_task_execute(child);
+		h->t = beat_self_fresh();
+		h->m = h->t->m;
+	}
+	if (beat_fiber_park(h->t, h->m, done, arg))
+		return true;
+	h->narrow_saved = h->m->narrow;
+	h->m->narrow = self;
+	h->narrowed = true;
+	return false;
+}
+
+/* Phase 2: one poll of the spin; false once the spin budget is used up. */
+static inline bool spin(struct helper *h)
+{
+	if (h->idle >= h->limit)
+		return false;
+	beat_spin_pause(h->idle++);
+	return true;
+}
+
+/* Phase 3: a waiter that found no work for a while tells creators that tiny
+ * tasks would be welcome here (not at once: most barrier waits end within a
+ * few polls); it stops counting itself as soon as it finds work. */
+#define HUNGRY_AFTER 32
+
+static inline void hungry_maybe_begin(struct helper *h)
+{
+	if (!h->hungry && (h->idle >= HUNGRY_AFTER || h->idle >= h->limit)) {
+		h->hungry = true;
+		atomic_fetch_add_explicit(&h->m->team->hungry, 1, memory_order_relaxed);
+	}
+}
+
+static inline void hungry_end(struct helper *h)
+{
+	if (h->hungry) {
+		h->hungry = false;
+		atomic_fetch_sub_explicit(&h->m->team->hungry, 1, memory_order_relaxed);
+	}
+}
+
+/* Phase 4: sleep on the team futex until woken, unless the condition,
+ * queued work or a ready parked fiber shows up after it counted itself a
+ * sleeper (the Dekker pair of beat_team_wake and beat_task_enqueue). Then
+ * half a spin before the next sleep. */
+static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
+{
+	struct beat_team *team = h->m->team;
+	h->slept = true;
+	atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
+	unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
+	if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(h->t, h->m)) {
+		if (BEAT_UNLIKELY(team->orphaned))
+			beat_team_orphaned_wait();
+		beat_futex_wait(&team->wake_seq, seq);
+	}
+	atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
+	h->idle = h->limit / 2;
+}
+
 void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 {
-	struct beat_thread *t = m->thread;
-	struct beat_task *narrow_saved = NULL;
-	bool narrowed = false;
+	struct helper h = {.t = m->thread, .m = m};
 	if (done(arg))
 		return;
 	/* The waiter is suspended here: while it is, this thread starts only
 	 * its descendants (if it is tied). */
-	beat_tied_suspend(m, t->task);
-	if (beat_fiber_can_park(t, m)) {
-		/* A task on a fiber first runs its own queued children right here,
-		 * depth first as the serial program would (they are its
-		 * descendants, so tied-task scheduling allows it); when none is
-		 * left it parks and its thread goes on with other work. */
-		struct beat_task *self = t->task;
-		for (;;) {
-			if (done(arg))
-				return;
-			struct beat_task *child = pop_own_child(m, self);
-			if (!child) {
-				if (beat_fiber_park(t, m, done, arg))
-					return;
-				/* Parked stacks are at their bound: help here, but
-				 * start only our own descendants on top of us, so that
-				 * this stack grows no deeper than our subtree. */
-				narrow_saved = m->narrow;
-				m->narrow = self;
-				narrowed = true;
-				break;
-			}
-			beat_fiber_pin_if_tied(t, child);
-			beat_task_execute(child);
-			t = beat_self_fresh();
-			m = t->m;
-		}
-	}
-	struct beat_team *team = m->team;
-	unsigned long limit = beat_spin_limit();
-	unsigned long idle = 0;
-	bool slept = false;
-	bool hungry = false;
+	beat_tied_suspend(m, h.t->task);
+	if (beat_fiber_can_park(h.t, m) && run_own_children_or_park(&h, done, arg))
+		return;
+	h.limit = beat_spin_limit();
 	while (!done(arg)) {
-		if (beat_fiber_resume_ready(t, m) || beat_task_run_one(m)) {
-			idle = 0;
-			if (hungry) {
-				hungry = false;
-				atomic_fetch_sub_explicit(&team->hungry, 1, memory_order_relaxed);
-			}
+		if (beat_fiber_resume_ready(h.t, h.m) || beat_task_run_one(h.m)) {
+			h.idle = 0;
+			hungry_end(&h);
 			continue;
 		}
-		if (!hungry && (idle >= 32 || idle >= limit)) {
-			/* Tell creators that tiny tasks would be welcome here (not
-			 * at once: most barrier waits end within a few polls). */
-			hungry = true;
-			atomic_fetch_add_explicit(&team->hungry, 1, memory_order_relaxed);
-		}
-		if (idle < limit) {
-			beat_spin_pause(idle++);
-			continue;
-		}
-		slept = true;
-		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
-		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
-		atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
-		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m)) {
-			if (BEAT_UNLIKELY(team->orphaned))
-				beat_team_orphaned_wait();
-			beat_futex_wait(&team->wake_seq, seq);
-		}
-		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
-		idle = limit / 2;
+		hungry_maybe_begin(&h);
+		if (!spin(&h))
+			sleep_once(&h, done, arg);
 	}
-	if (hungry)
-		atomic_fetch_sub_explicit(&team->hungry, 1, memory_order_relaxed);
-	if (narrowed)
-		m->narrow = narrow_saved;
-	beat_spin_outcome(slept);
+	hungry_end(&h);
+	if (h.narrowed)
+		h.m->narrow = h.narrow_saved;
+	beat_spin_outcome(h.slept);
 }
 
 static bool no_children(void *arg)
