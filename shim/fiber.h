@@ -12,9 +12,6 @@
 #include <ucontext.h>
 #endif
 
-/* One execution context: a fiber's, or the one a help loop switched away
- * from. Under the sanitizers it also carries what they need to follow the
- * switch (stack bounds and fake stack for ASan, the fiber for TSan). */
 /* Words of __cxa_eh_globals: caught-exception stack and uncaught count
  * (libstdc++ and libc++abi); ARM's EHABI adds the propagating exceptions. */
 #if defined(__arm__)
@@ -23,6 +20,9 @@
 #define BEAT_EH_WORDS 2
 #endif
 
+/* One execution context: a fiber's, or the one a help loop switched away
+ * from. Under the sanitizers it also carries what they need to follow the
+ * switch (stack bounds and fake stack for ASan, the fiber for TSan). */
 struct beat_ctx {
 	void *sp;
 #ifdef BEAT_CTX_UCONTEXT

@@ -6,6 +6,11 @@
  * tied task's fiber is resumed only by its own thread; an untied one goes on
  * a team-wide list and any member may resume it.
  *
+ * Continuation stealing (beat_fiber_spawn_first): a task on a fiber that
+ * makes a child runs the child at once on a fresh fiber and leaves its own
+ * fiber on the deque as a continuation item; when the child ends it goes
+ * straight back to that continuation unless a thief took it.
+ *
  * Handing a fiber over (released after its task, or parked) is finished by
  * the loop after the switch, never by the fiber itself: until the switch is
  * done the fiber's stack is still in use. */

@@ -96,13 +96,24 @@ double beat_now(void);
 
 /* ---------------------------------------------------------------- config.c */
 
+/* bind-var values, numbered as omp_proc_bind_t. As a parallel region's
+ * proc_bind argument, BEAT_BIND_FALSE means the region has no proc_bind
+ * clause (the clause cannot say false). */
+enum beat_bind {
+	BEAT_BIND_FALSE = 0,
+	BEAT_BIND_TRUE = 1,
+	BEAT_BIND_PRIMARY = 2,
+	BEAT_BIND_CLOSE = 3,
+	BEAT_BIND_SPREAD = 4,
+};
+
 /* The data-environment ICVs an OpenMP task carries (OpenMP 5.1, 2.4). */
 struct beat_icv {
 	int nthreads;          /* nthreads-var for the next parallel region */
 	int dyn;               /* dyn-var */
 	unsigned sched_kind;   /* run-sched-var kind, omp_sched_t incl. monotonic bit */
 	int sched_chunk;       /* run-sched-var chunk (0: default) */
-	int bind;              /* bind-var for the next region, omp_proc_bind_t */
+	enum beat_bind bind;   /* bind-var for the next region */
 	int max_active_levels; /* max-active-levels-var */
 	int thread_limit;      /* thread-limit-var */
 	int default_device;    /* default-device-var */
@@ -192,13 +203,12 @@ bool beat_start_affinity(cpu_set_t *set);
 /* Binds the calling thread to place p (no-op when p < 0). */
 void beat_bind_to_place(int p);
 
-/* bind-var values (omp_proc_bind_t). */
-enum { BEAT_BIND_FALSE, BEAT_BIND_TRUE, BEAT_BIND_PRIMARY, BEAT_BIND_CLOSE, BEAT_BIND_SPREAD };
 struct beat_team;
 struct beat_member;
 /* places.c: places and place partitions of a new team's seats, from the
  * encountering seat and the team's bind policy (no-op without places). */
-void beat_places_assign(struct beat_team *team, const struct beat_member *seat, int bind);
+void beat_places_assign(struct beat_team *team, const struct beat_member *seat,
+			enum beat_bind bind);
 /* The seat's place (the initial thread's, before its first region: 0), -1
  * without places; its place partition (length 0 without places). */
 int beat_place_of_seat(const struct beat_member *seat);
@@ -272,7 +282,9 @@ struct beat_task {
 	struct beat_taskgroup *taskgroup; /* innermost taskgroup active in this task */
 	struct beat_taskgroup *counted_in; /* taskgroup whose count includes this task */
 	atomic_long children;             /* unfinished child tasks (taskwait) */
-	atomic_int refs;                  /* 1 while running + 1 per unfinished child */
+	atomic_int refs;                  /* 1 until it completes + 1 per child not yet freed + 1 per
+					   * other holder (dependence records, a waiting creator, a
+					   * detach event still to come); freed at 0 */
 	atomic_long subtree;              /* 1 until it completes + 1 per child whose subtree is unfinished */
 	struct beat_task *counted_by;     /* whose subtree counts this one (NULL: the team's count) */
 	unsigned flags;
@@ -296,8 +308,11 @@ struct beat_task {
 	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
 
-/* Creates a deferred task running fn(data) (data already copied into the
- * task's own block by the caller via beat_task_alloc). */
+/* Allocates a task record with room for arg_size bytes of arguments aligned
+ * to arg_align (from the calling thread's free list when it fits) and sets
+ * *arg_out to that room. The record is zeroed except `data` and the POOLED
+ * flag: nothing is linked, counted or queued yet (beat_task_prepare does
+ * that). */
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out);
 /* Frees the task blocks kept on t's free list (t is exiting). */
 void beat_task_blocks_release(struct beat_thread *t);
@@ -551,11 +566,12 @@ static inline struct beat_member *beat_member_self(void)
 /* Number of threads the next parallel region would get. */
 unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_clause);
 /* Runs fn(data) as a parallel region of nthreads (already decided, >= 1)
- * with the given proc_bind (0: use bind-var); returns after the region's end
- * (barrier included). */
-void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+ * with the given proc_bind clause (BEAT_BIND_FALSE: none, bind-var
+ * applies); returns after the region's end (barrier included). */
+void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, enum beat_bind proc_bind);
 /* Split form (GOMP_parallel_start / _end). */
-void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
+			 enum beat_bind proc_bind);
 void beat_parallel_end(void);
 
 /* Team barrier; completes all explicit tasks of the team first. Returns true
