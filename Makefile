@@ -19,7 +19,7 @@ MAP  := $(BUILD)/libbeat.map
 UNSUP_C := $(BUILD)/gen/unsupported.c
 UNSUP_O := $(BUILD)/obj/gen/unsupported.o
 
-.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan sanitize bench ucontext numa-check
+.PHONY: all deps check check-quick unit bats conformance stress demo install clean asan tsan debug sanitize bench ucontext numa-check
 
 all: $(LIB)
 
@@ -52,16 +52,22 @@ $(LIB): $(OBJS) $(UNSUP_O) $(MAP)
 	$(CC) $(CFLAGS) -shared -pthread -Wl,--version-script=$(MAP) -Wl,-soname,libbeat.so \
 	      -o $@ $(OBJS) $(UNSUP_O) $(LDLIBS)
 
-# Sanitizer builds: same sources, separate build trees.
+# Sanitizer builds: same sources, separate build trees, invariants asserted
+# (BEAT_ASSERT, shim/beat_assert.h).
 asan:
-	$(MAKE) BUILD=build-asan LIB=libbeat-asan.so CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
+	$(MAKE) BUILD=build-asan LIB=libbeat-asan.so CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -DBEAT_DEBUG_ASSERTS"
 tsan:
-	$(MAKE) BUILD=build-tsan LIB=libbeat-tsan.so CFLAGS="-O1 -g -fsanitize=thread"
+	$(MAKE) BUILD=build-tsan LIB=libbeat-tsan.so CFLAGS="-O1 -g -fsanitize=thread -DBEAT_DEBUG_ASSERTS"
+
+# The default build with its invariants asserted (for scripts/stress:
+# BEAT_LIB=$(CURDIR)/libbeat-debug.so scripts/stress).
+debug:
+	$(MAKE) BUILD=build-debug LIB=libbeat-debug.so CFLAGS="-O2 -g -DBEAT_DEBUG_ASSERTS"
 
 # The portable fiber switch (ucontext), which other architectures use, built
-# on this one so that it is tested too.
+# on this one so that it is tested too, with its invariants asserted.
 ucontext:
-	$(MAKE) BUILD=build-ucontext LIB=libbeat-ucontext.so CFLAGS="-O2 -g -DBEAT_FIBER_UCONTEXT"
+	$(MAKE) BUILD=build-ucontext LIB=libbeat-ucontext.so CFLAGS="-O2 -g -DBEAT_FIBER_UCONTEXT -DBEAT_DEBUG_ASSERTS"
 
 # NUMA paths on a real two-node kernel (../shared/numa-vm, or NUMA_VM=path):
 # boots a small VM and runs tests/numa/ in it. Not part of check: it needs the
@@ -76,8 +82,12 @@ sanitize: asan tsan
 unit: $(LIB)
 	@tests/unit/run
 
+# The suites run once, two at a time where GNU parallel is installed (bats
+# needs it for --jobs), one at a time otherwise; a failure is the result.
+BATS_JOBS = $(if $(shell command -v parallel 2>/dev/null),--jobs 2)
+
 bats: $(LIB)
-	bats --jobs 2 tests/ 2>/dev/null || bats tests/
+	bats $(BATS_JOBS) tests/
 
 conformance: $(LIB)
 	scripts/conformance --lang all --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
@@ -106,5 +116,5 @@ install: $(LIB)
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/beat-run
 
 clean:
-	rm -rf build build-asan build-tsan build-ucontext libbeat.so libbeat-asan.so libbeat-tsan.so \
-	       libbeat-ucontext.so
+	rm -rf build build-asan build-tsan build-debug build-ucontext libbeat.so libbeat-asan.so \
+	       libbeat-tsan.so libbeat-debug.so libbeat-ucontext.so

@@ -27,6 +27,17 @@ struct beat_member;
 struct beat_task;
 struct beat_cg;
 
+/* bind-var values, numbered as omp_proc_bind_t. As a parallel region's
+ * proc_bind argument, BEAT_BIND_FALSE means the region has no proc_bind
+ * clause (the clause cannot say false). */
+enum beat_bind {
+	BEAT_BIND_FALSE = 0,
+	BEAT_BIND_TRUE = 1,
+	BEAT_BIND_PRIMARY = 2,
+	BEAT_BIND_CLOSE = 3,
+	BEAT_BIND_SPREAD = 4,
+};
+
 /* ---------------------------------------------------------------- util.c */
 
 void beat_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -67,11 +78,12 @@ double beat_now(void);
  * nthreads-var) would get now, with its if clause. */
 unsigned beat_parallel_size(unsigned requested, bool if_clause);
 /* Runs fn(data) as a parallel region of nthreads (already decided, >= 1)
- * with the given proc_bind (0: use bind-var); returns after the region's end
- * (barrier included). */
-void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+ * with the given proc_bind clause (BEAT_BIND_FALSE: none, bind-var
+ * applies); returns after the region's end (barrier included). */
+void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, enum beat_bind proc_bind);
 /* Split form (GOMP_parallel_start / _end). */
-void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind);
+void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
+			 enum beat_bind proc_bind);
 void beat_parallel_end(void);
 
 /* Team barrier; completes all explicit tasks of the team first. Returns true
@@ -387,7 +399,7 @@ struct beat_icv {
 	int dyn;               /* dyn-var */
 	unsigned sched_kind;   /* run-sched-var: enum beat_sched, with BEAT_SCHED_MONOTONIC */
 	int sched_chunk;       /* run-sched-var chunk (0: default) */
-	int bind;              /* bind-var for the next region, omp_proc_bind_t */
+	enum beat_bind bind;   /* bind-var for the next region */
 	int max_active_levels; /* max-active-levels-var */
 	int thread_limit;      /* thread-limit-var */
 	int default_device;    /* default-device-var */

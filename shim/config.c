@@ -379,8 +379,12 @@ static int bind_item(const char **s, int index)
 
 static const char *parse_bind(const struct env_var *var, const char *text)
 {
-	return parse_list(text, bind_item, "expected true, false, or a list of primary, master, close, spread",
-			  &beat_cfg.bind_list, &beat_cfg.bind_list_len, &beat_cfg.initial.bind);
+	int first = beat_cfg.initial.bind;
+	const char *why = parse_list(text, bind_item,
+				     "expected true, false, or a list of primary, master, close, spread",
+				     &beat_cfg.bind_list, &beat_cfg.bind_list_len, &first);
+	beat_cfg.initial.bind = (enum beat_bind)first;
+	return why;
 }
 
 /* The schedule kinds, in enum beat_sched's order. */

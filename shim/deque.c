@@ -38,6 +38,21 @@ void beat_deque_init(struct beat_deque *d)
 	atomic_init(&d->bottom, 0);
 	atomic_init(&d->array, NULL);
 	d->retired = NULL;
+	beat_deque_set_owner(d, NULL);
+}
+
+/* Only the owner works at the bottom: a deque nobody was given (a
+ * calibration's) belongs to its first user. */
+static inline void assert_owner(struct beat_deque *d)
+{
+#ifdef BEAT_DEBUG_ASSERTS
+	struct beat_thread *self = beat_tls_self;
+	if (d->owner == NULL)
+		d->owner = self;
+	BEAT_ASSERT(d->owner == self);
+#else
+	(void)d;
+#endif
 }
 
 void beat_deque_destroy(struct beat_deque *d)
@@ -68,6 +83,7 @@ static struct beat_deque_array *grow(struct beat_deque *d, struct beat_deque_arr
 
 void beat_deque_push(struct beat_deque *d, void *item)
 {
+	assert_owner(d);
 	long b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
 	long t = atomic_load_explicit(&d->top, memory_order_acquire);
 	struct beat_deque_array *a = atomic_load_explicit(&d->array, memory_order_relaxed);
@@ -81,6 +97,7 @@ void beat_deque_push(struct beat_deque *d, void *item)
 
 void *beat_deque_pop(struct beat_deque *d)
 {
+	assert_owner(d);
 	long b = atomic_load_explicit(&d->bottom, memory_order_relaxed) - 1;
 	struct beat_deque_array *a = atomic_load_explicit(&d->array, memory_order_relaxed);
 	atomic_store_explicit(&d->bottom, b, memory_order_relaxed);

@@ -280,6 +280,9 @@ static void trim(struct beat_fiber *f)
 
 void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 {
+	/* Released after the switch away from it: no thread runs on it. */
+	BEAT_ASSERT(f != t->fiber_cur);
+	beat_fiber_state_move(f, BEAT_FIBER_ENDED, BEAT_FIBER_FREE);
 	if (BEAT_UNLIKELY(used_deep(f)))
 		trim(f);
 	if (t->nfiber_cache < CACHE_MAX) {

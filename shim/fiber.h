@@ -12,9 +12,6 @@
 #include <ucontext.h>
 #endif
 
-/* One execution context: a fiber's, or the one a help loop switched away
- * from. Under the sanitizers it also carries what they need to follow the
- * switch (stack bounds and fake stack for ASan, the fiber for TSan). */
 /* Words of __cxa_eh_globals: caught-exception stack and uncaught count
  * (libstdc++ and libc++abi); ARM's EHABI adds the propagating exceptions. */
 #if defined(__arm__)
@@ -23,6 +20,9 @@
 #define BEAT_EH_WORDS 2
 #endif
 
+/* One execution context: a fiber's, or the one a help loop switched away
+ * from. Under the sanitizers it also carries what they need to follow the
+ * switch (stack bounds and fake stack for ASan, the fiber for TSan). */
 struct beat_ctx {
 	void *sp;
 #ifdef BEAT_CTX_UCONTEXT
@@ -63,7 +63,37 @@ struct beat_fiber {
 	bool deep;                    /* parked with a deep stack: trimmed when released */
 	size_t park_bytes;            /* stack it holds while parked (BEAT_PARK_MAX) */
 	struct beat_task cont_item;   /* its continuation, as a deque item (spawn_first) */
+#ifdef BEAT_DEBUG_ASSERTS
+	int state;                    /* enum beat_fiber_state, for BEAT_ASSERT only */
+#endif
 };
+
+/* Where a fiber is in its life, tracked in the debug builds only: a fiber
+ * is switched to only when it is not running, and handed back to the pool
+ * only once its task has ended. */
+enum beat_fiber_state {
+	BEAT_FIBER_FREE,    /* in a pool or cache, or just taken from one */
+	BEAT_FIBER_RUNNING, /* some thread runs on its stack */
+	BEAT_FIBER_PARKED,  /* its task waits (beat_fiber_park) */
+	BEAT_FIBER_CONT,    /* its creator's continuation, left for thieves */
+	BEAT_FIBER_ENDED,   /* its task ended; released after the switch */
+};
+
+/* Moves f from state `from` to state `to`, asserting that it was there
+ * (debug builds; nothing otherwise). Reads and writes are relaxed atomics:
+ * the hand-over that publishes a fiber already orders them. */
+static inline void beat_fiber_state_move(struct beat_fiber *f, enum beat_fiber_state from,
+					 enum beat_fiber_state to)
+{
+#ifdef BEAT_DEBUG_ASSERTS
+	BEAT_ASSERT(__atomic_load_n(&f->state, __ATOMIC_RELAXED) == (int)from);
+	__atomic_store_n(&f->state, (int)to, __ATOMIC_RELAXED);
+#else
+	(void)f;
+	(void)from;
+	(void)to;
+#endif
+}
 
 /* A stack used this deep (parked that deep, or touched at this depth) is
  * given back to the kernel below its top when its fiber is released. */

@@ -6,6 +6,11 @@
  * tied task's fiber is resumed only by its own thread; an untied one goes on
  * a team-wide list and any member may resume it.
  *
+ * Continuation stealing (beat_fiber_spawn_first): a task on a fiber that
+ * makes a child runs the child at once on a fresh fiber and leaves its own
+ * fiber on the deque as a continuation item; when the child ends it goes
+ * straight back to that continuation unless a thief took it.
+ *
  * Handing a fiber over (released after its task, or parked) is finished by
  * the loop after the switch, never by the fiber itself: until the switch is
  * done the fiber's stack is still in use. */
@@ -50,6 +55,16 @@ static void publish_parked(struct beat_thread *t, struct beat_fiber *f)
 	}
 }
 
+/* Every switch hands over at most one fiber, and the context that arrives
+ * finishes the hand-over at once: before the next switch nothing is left
+ * pending. */
+static inline void assert_handover_done(const struct beat_thread *t)
+{
+	BEAT_ASSERT(t->fiber_release == NULL);
+	BEAT_ASSERT(t->fiber_parking == NULL);
+	BEAT_ASSERT(t->cont_pending == NULL);
+}
+
 void beat_fiber_after_switch(struct beat_thread *t)
 {
 	struct beat_fiber *r = t->fiber_release;
@@ -59,11 +74,13 @@ void beat_fiber_after_switch(struct beat_thread *t)
 	}
 	struct beat_fiber *p = t->fiber_parking;
 	if (p) {
+		BEAT_ASSERT(p != t->fiber_cur);
 		t->fiber_parking = NULL;
 		publish_parked(t, p);
 	}
 	struct beat_fiber *c = t->cont_pending;
 	if (c) {
+		BEAT_ASSERT(c != t->fiber_cur);
 		t->cont_pending = NULL;
 		beat_task_push_cont(c->loop_m, &c->cont_item);
 	}
@@ -78,6 +95,7 @@ static void enter(struct beat_thread *t, struct beat_fiber *f, struct beat_membe
 	beat_fiber_thread_ready(t); /* a migrated fiber may overflow here too */
 	struct beat_fiber *prev_f = t->fiber_cur;
 	struct beat_task *prev_task = t->task;
+	assert_handover_done(t);
 	f->back = &here;
 	f->loop_m = m;
 	t->fiber_cur = f;
@@ -91,6 +109,9 @@ static void enter(struct beat_thread *t, struct beat_fiber *f, struct beat_membe
 
 void beat_fiber_finish(struct beat_thread *t, struct beat_fiber *f)
 {
+	BEAT_ASSERT(f == t->fiber_cur);
+	assert_handover_done(t);
+	beat_fiber_state_move(f, BEAT_FIBER_RUNNING, BEAT_FIBER_ENDED);
 	t->fiber_release = f;
 	struct beat_member *m = f->loop_m;
 	/* Continuation stealing: if our creator's continuation is still on
@@ -99,6 +120,7 @@ void beat_fiber_finish(struct beat_thread *t, struct beat_fiber *f)
 		struct beat_task *item = beat_deque_pop(&m->deque);
 		if (item && (item->flags & BEAT_TASK_CONT)) {
 			struct beat_fiber *g = item->cont;
+			beat_fiber_state_move(g, BEAT_FIBER_CONT, BEAT_FIBER_RUNNING);
 			g->back = f->back;
 			g->loop_m = m;
 			t->fiber_cur = g;
@@ -132,6 +154,9 @@ bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool 
 	c->back = f->back;
 	c->loop_m = f->loop_m;
 	struct beat_task *self = t->task;
+	assert_handover_done(t);
+	beat_fiber_state_move(c, BEAT_FIBER_FREE, BEAT_FIBER_RUNNING);
+	beat_fiber_state_move(f, BEAT_FIBER_RUNNING, BEAT_FIBER_CONT);
 	t->cont_pending = f; /* pushed for thieves once we are off this stack */
 	t->fiber_cur = c;
 	BEAT_STAT(t, cont_spawns);
@@ -148,6 +173,7 @@ void beat_fiber_resume_cont(struct beat_thread *t, struct beat_member *m, struct
 	struct beat_fiber *g = item->cont;
 	if (g->loop_m != m)
 		BEAT_STAT(t, cont_stolen);
+	beat_fiber_state_move(g, BEAT_FIBER_CONT, BEAT_FIBER_RUNNING);
 	enter(t, g, m);
 }
 
@@ -161,6 +187,7 @@ bool beat_fiber_run(struct beat_thread *t, struct beat_member *m, struct beat_ta
 	f->task = task;
 	f->untied = (task->flags & BEAT_TASK_UNTIED) != 0;
 	BEAT_STAT(t, fiber_runs);
+	beat_fiber_state_move(f, BEAT_FIBER_FREE, BEAT_FIBER_RUNNING);
 	enter(t, f, m);
 	return true;
 }
@@ -213,6 +240,8 @@ bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(
 	f->wait_done = done;
 	f->wait_arg = arg;
 	struct beat_task *task = t->task;
+	assert_handover_done(t);
+	beat_fiber_state_move(f, BEAT_FIBER_RUNNING, BEAT_FIBER_PARKED);
 	t->fiber_parking = f;
 	BEAT_STAT(t, parks);
 	beat_ctx_switch(&f->ctx, f->back);
@@ -251,6 +280,7 @@ bool beat_fiber_resume_ready(struct beat_thread *t, struct beat_member *m)
 			BEAT_STAT(t, migrations);
 	}
 	BEAT_STAT(t, resumes);
+	beat_fiber_state_move(f, BEAT_FIBER_PARKED, BEAT_FIBER_RUNNING);
 	enter(t, f, m);
 	return true;
 }

@@ -82,7 +82,8 @@ static void spread_subpartitions(struct beat_team *team, int p, int off, int len
 	}
 }
 
-void beat_places_assign(struct beat_team *team, const struct beat_member *seat, int bind)
+void beat_places_assign(struct beat_team *team, const struct beat_member *seat,
+			enum beat_bind bind)
 {
 	if (beat_num_places <= 0)
 		return;

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "beat_assert.h"
 #include "predict.h"
 
 #define BEAT_CACHELINE 64
@@ -162,13 +163,12 @@ bool beat_start_affinity(cpu_set_t *set);
 /* Binds the calling thread to place p (no-op when p < 0). */
 void beat_bind_to_place(int p);
 
-/* bind-var values (omp_proc_bind_t). */
-enum { BEAT_BIND_FALSE, BEAT_BIND_TRUE, BEAT_BIND_PRIMARY, BEAT_BIND_CLOSE, BEAT_BIND_SPREAD };
 struct beat_team;
 struct beat_member;
 /* places.c: places and place partitions of a new team's seats, from the
  * encountering seat and the team's bind policy (no-op without places). */
-void beat_places_assign(struct beat_team *team, const struct beat_member *seat, int bind);
+void beat_places_assign(struct beat_team *team, const struct beat_member *seat,
+			enum beat_bind bind);
 /* The seat's place (the initial thread's, before its first region: 0), -1
  * without places; its place partition (length 0 without places). */
 int beat_place_of_seat(const struct beat_member *seat);
@@ -179,14 +179,27 @@ void beat_partition_of_seat(const struct beat_member *seat, int *first, int *len
 /* Chase-Lev work-stealing deque of pointers: the owner pushes and pops at the
  * bottom, thieves take from the top. */
 struct beat_deque_array;
+struct beat_thread;
 struct beat_deque {
 	_Alignas(BEAT_CACHELINE) atomic_long top;
 	_Alignas(BEAT_CACHELINE) atomic_long bottom;
 	_Atomic(struct beat_deque_array *) array;
 	struct beat_deque_array *retired; /* old arrays, freed at destroy */
+#ifdef BEAT_DEBUG_ASSERTS
+	/* the only thread that may push and pop (NULL: the first that does) */
+	struct beat_thread *owner;
+#endif
 };
 
 void beat_deque_init(struct beat_deque *d);
+/* A seat's deque is owned by the thread that takes the seat (checked by
+ * BEAT_ASSERT in the debug builds; nothing otherwise). */
+static inline void beat_deque_set_owner(struct beat_deque *d, struct beat_thread *owner)
+{
+	BEAT_DEBUG_ONLY(d->owner = owner;)
+	(void)d;
+	(void)owner;
+}
 void beat_deque_destroy(struct beat_deque *d);
 void beat_deque_push(struct beat_deque *d, void *item);
 void *beat_deque_pop(struct beat_deque *d);
@@ -229,7 +242,9 @@ struct beat_task {
 	struct beat_taskgroup *taskgroup; /* innermost taskgroup active in this task */
 	struct beat_taskgroup *counted_in; /* taskgroup whose count includes this task */
 	atomic_long children;             /* unfinished child tasks (taskwait) */
-	atomic_int refs;                  /* 1 while running + 1 per unfinished child */
+	atomic_int refs;                  /* 1 until it completes + 1 per child not yet freed + 1 per
+					   * other holder (dependence records, a waiting creator, a
+					   * detach event still to come); freed at 0 */
 	atomic_long subtree;              /* 1 until it completes + 1 per child whose subtree is unfinished */
 	struct beat_task *counted_by;     /* whose subtree counts this one (NULL: the team's count) */
 	unsigned flags;
@@ -253,8 +268,11 @@ struct beat_task {
 	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
 
-/* Creates a deferred task running fn(data) (data already copied into the
- * task's own block by the caller via beat_task_alloc). */
+/* Allocates a task record with room for arg_size bytes of arguments aligned
+ * to arg_align (from the calling thread's free list when it fits) and sets
+ * *arg_out to that room. The record is zeroed except `data` and the POOLED
+ * flag: nothing is linked, counted or queued yet (beat_task_prepare does
+ * that). */
 struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_out);
 /* Frees the task blocks kept on t's free list (t is exiting). */
 void beat_task_blocks_release(struct beat_thread *t);

@@ -32,7 +32,9 @@ static void inbox_push(struct beat_team *team, struct beat_task *task);
 void beat_task_unref(struct beat_task *task)
 {
 	while (task && !(task->flags & BEAT_TASK_IMPLICIT)) {
-		if (atomic_fetch_sub_explicit(&task->refs, 1, memory_order_acq_rel) != 1)
+		int refs = atomic_fetch_sub_explicit(&task->refs, 1, memory_order_acq_rel);
+		BEAT_ASSERT(refs >= 1);
+		if (refs != 1)
 			return;
 		struct beat_task *parent = task->parent;
 		task_free(task);
@@ -51,7 +53,9 @@ static void try_release_barrier(struct beat_team *team)
 static bool subtree_done(struct beat_task *task)
 {
 	for (;;) {
-		if (atomic_fetch_sub_explicit(&task->subtree, 1, memory_order_acq_rel) != 1)
+		long left = atomic_fetch_sub_explicit(&task->subtree, 1, memory_order_acq_rel);
+		BEAT_ASSERT(left >= 1);
+		if (left != 1)
 			return false;
 		struct beat_task *up = task->counted_by;
 		if (!up)
@@ -68,21 +72,34 @@ static void task_complete(struct beat_task *task)
 		beat_depend_table_free(task);
 	if (task->dep)
 		beat_depend_complete(task);
+	/* A task completes once, and its reference is still held. */
+	BEAT_ASSERT(atomic_load_explicit(&task->finished, memory_order_relaxed) == 0);
+	BEAT_ASSERT(atomic_load_explicit(&task->refs, memory_order_relaxed) >= 1);
 	atomic_store_explicit(&task->finished, 1, memory_order_seq_cst);
 	struct beat_taskgroup *tg = task->counted_in;
 	struct beat_task *parent = task->parent;
 	/* A detached task's creator may wait for `finished` (if(0) detach). */
 	bool wake = (task->flags & BEAT_TASK_DETACHED) != 0;
-	if (tg && atomic_fetch_sub_explicit(&tg->count, 1, memory_order_seq_cst) == 1)
-		wake = true;
-	if (atomic_fetch_sub_explicit(&parent->children, 1, memory_order_seq_cst) == 1)
+	if (tg) {
+		long in_group = atomic_fetch_sub_explicit(&tg->count, 1, memory_order_seq_cst);
+		BEAT_ASSERT(in_group >= 1);
+		if (in_group == 1)
+			wake = true;
+	}
+	long siblings = atomic_fetch_sub_explicit(&parent->children, 1, memory_order_seq_cst);
+	BEAT_ASSERT(siblings >= 1);
+	if (siblings == 1)
 		wake = true;
 	bool top_done = subtree_done(task);
 	beat_task_unref(task);
 	if (wake)
 		beat_team_wake(team);
-	if (top_done && atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst) == 1)
-		try_release_barrier(team);
+	if (top_done) {
+		long in_team = atomic_fetch_sub_explicit(&team->task_count, 1, memory_order_seq_cst);
+		BEAT_ASSERT(in_team >= 1);
+		if (in_team == 1)
+			try_release_barrier(team);
+	}
 }
 
 /* detach_pending: 2 before the body ran and the event was fulfilled, 1
@@ -343,6 +360,12 @@ static void *block_get(struct beat_thread *t)
 
 static void task_free(struct beat_task *task)
 {
+	/* Its last reference is gone: no child is unfinished, and (unless it
+	 * is an included task's heap record, which is never completed) its
+	 * subtree is done. */
+	BEAT_ASSERT(atomic_load_explicit(&task->refs, memory_order_relaxed) == 0);
+	BEAT_ASSERT(atomic_load_explicit(&task->children, memory_order_relaxed) == 0);
+	BEAT_ASSERT(task->identity || atomic_load_explicit(&task->subtree, memory_order_relaxed) == 0);
 	beat_depend_node_free(task);
 	struct beat_thread *t = beat_tls_self;
 	if ((task->flags & BEAT_TASK_POOLED) && t && t->nfree_tasks < FREE_LIST_MAX) {
@@ -401,8 +424,10 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	atomic_init(&task->refs, 1);
 	atomic_init(&task->subtree, 1);
 	atomic_init(&task->children, 0);
-	if (!(parent->flags & BEAT_TASK_IMPLICIT))
-		atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
+	if (!(parent->flags & BEAT_TASK_IMPLICIT)) {
+		int refs = atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
+		BEAT_ASSERT(refs >= 1); /* the parent runs: it holds its own */
+	}
 }
 
 static void wake_one(struct beat_team *team)
@@ -435,7 +460,8 @@ bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flag
 		atomic_fetch_add_explicit(&team->task_count, 1, memory_order_relaxed);
 	} else {
 		task->counted_by = acct;
-		atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
+		long subtree = atomic_fetch_add_explicit(&acct->subtree, 1, memory_order_relaxed);
+		BEAT_ASSERT(subtree >= 1); /* acct has not completed: it makes this child */
 	}
 	if (deps)
 		return beat_depend_register(parent, task, deps, ndeps, undeferred);
@@ -507,7 +533,8 @@ static bool task_finished(void *arg)
 void beat_task_run_inline(struct beat_task *task, bool wait_completion)
 {
 	struct beat_thread *t = beat_self();
-	atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* ours while we wait */
+	int refs = atomic_fetch_add_explicit(&task->refs, 1, memory_order_relaxed); /* ours while we wait */
+	BEAT_ASSERT(refs >= 1);
 	if (t->fiber_cur)
 		beat_fiber_pin_if_tied(t, task);
 	if (task->dep)
@@ -545,8 +572,10 @@ struct beat_task *beat_task_parent_for_child(struct beat_thread *t)
 	while (up->flags & BEAT_TASK_ONSTACK)
 		up = up->promoted ? up->promoted : up->parent;
 	h->parent = up;
-	if (!(up->flags & BEAT_TASK_IMPLICIT))
-		atomic_fetch_add_explicit(&up->refs, 1, memory_order_relaxed);
+	if (!(up->flags & BEAT_TASK_IMPLICIT)) {
+		int refs = atomic_fetch_add_explicit(&up->refs, 1, memory_order_relaxed);
+		BEAT_ASSERT(refs >= 1);
+	}
 	cur->promoted = h;
 	t->task = h;
 	return h;
@@ -698,84 +727,123 @@ static struct beat_task *pop_own_child(struct beat_member *m, struct beat_task *
 	return task;
 }
 
+/* A waiter in beat_help_until: its thread and seat, and how its wait went
+ * so far. */
+struct helper {
+	struct beat_thread *t;
+	struct beat_member *m;
+	unsigned long limit;  /* polls before sleeping (beat_spin_limit) */
+	unsigned long idle;   /* polls since it last found work */
+	bool slept;           /* it slept at least once */
+	bool hungry;          /* counted in team->hungry */
+	bool narrowed;        /* it set m->narrow (restored at the end) */
+	struct beat_task *narrow_saved;
+};
+
+/* Phase 1, a waiter on a fiber: it first runs its own queued children right
+ * here, depth first as the serial program would (they are its descendants,
+ * so tied-task scheduling allows it); when none is left it parks and its
+ * thread goes on with other work. Returns true when the wait is over. When
+ * parked stacks are at their bound (BEAT_PARK_MAX) it returns false, having
+ * narrowed its seat: it helps here, but starts only its own descendants on
+ * top of itself, so that this stack grows no deeper than its subtree. */
+static inline bool run_own_children_or_park(struct helper *h, bool (*done)(void *), void *arg)
+{
+	struct beat_task *self = h->t->task;
+	for (;;) {
+		if (done(arg))
+			return true;
+		struct beat_task *child = pop_own_child(h->m, self);
+		if (!child)
+			break;
+		beat_fiber_pin_if_tied(h->t, child);
+		beat_task_execute(child);
+		h->t = beat_self_fresh();
+		h->m = h->t->m;
+	}
+	if (beat_fiber_park(h->t, h->m, done, arg))
+		return true;
+	h->narrow_saved = h->m->narrow;
+	h->m->narrow = self;
+	h->narrowed = true;
+	return false;
+}
+
+/* Phase 2: one poll of the spin; false once the spin budget is used up. */
+static inline bool spin(struct helper *h)
+{
+	if (h->idle >= h->limit)
+		return false;
+	beat_spin_pause(h->idle++);
+	return true;
+}
+
+/* Phase 3: a waiter that found no work for a while tells creators that tiny
+ * tasks would be welcome here (not at once: most barrier waits end within a
+ * few polls); it stops counting itself as soon as it finds work. */
+#define HUNGRY_AFTER 32
+
+static inline void hungry_maybe_begin(struct helper *h)
+{
+	if (!h->hungry && (h->idle >= HUNGRY_AFTER || h->idle >= h->limit)) {
+		h->hungry = true;
+		atomic_fetch_add_explicit(&h->m->team->hungry, 1, memory_order_relaxed);
+	}
+}
+
+static inline void hungry_end(struct helper *h)
+{
+	if (h->hungry) {
+		h->hungry = false;
+		atomic_fetch_sub_explicit(&h->m->team->hungry, 1, memory_order_relaxed);
+	}
+}
+
+/* Phase 4: sleep on the team futex until woken, unless the condition,
+ * queued work or a ready parked fiber shows up after it counted itself a
+ * sleeper (the Dekker pair of beat_team_wake and beat_task_enqueue). Then
+ * half a spin before the next sleep. */
+static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
+{
+	struct beat_team *team = h->m->team;
+	h->slept = true;
+	atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
+	unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
+	if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(h->t, h->m)) {
+		if (BEAT_UNLIKELY(team->orphaned))
+			beat_team_orphaned_wait();
+		beat_futex_wait(&team->wake_seq, seq);
+	}
+	atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
+	h->idle = h->limit / 2;
+}
+
 void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 {
-	struct beat_thread *t = m->thread;
-	struct beat_task *narrow_saved = NULL;
-	bool narrowed = false;
+	struct helper h = {.t = m->thread, .m = m};
 	if (done(arg))
 		return;
 	/* The waiter is suspended here: while it is, this thread starts only
 	 * its descendants (if it is tied). */
-	beat_tied_suspend(m, t->task);
-	if (beat_fiber_can_park(t, m)) {
-		/* A task on a fiber first runs its own queued children right here,
-		 * depth first as the serial program would (they are its
-		 * descendants, so tied-task scheduling allows it); when none is
-		 * left it parks and its thread goes on with other work. */
-		struct beat_task *self = t->task;
-		for (;;) {
-			if (done(arg))
-				return;
-			struct beat_task *child = pop_own_child(m, self);
-			if (!child) {
-				if (beat_fiber_park(t, m, done, arg))
-					return;
-				/* Parked stacks are at their bound: help here, but
-				 * start only our own descendants on top of us, so that
-				 * this stack grows no deeper than our subtree. */
-				narrow_saved = m->narrow;
-				m->narrow = self;
-				narrowed = true;
-				break;
-			}
-			beat_fiber_pin_if_tied(t, child);
-			beat_task_execute(child);
-			t = beat_self_fresh();
-			m = t->m;
-		}
-	}
-	struct beat_team *team = m->team;
-	unsigned long limit = beat_spin_limit();
-	unsigned long idle = 0;
-	bool slept = false;
-	bool hungry = false;
+	beat_tied_suspend(m, h.t->task);
+	if (beat_fiber_can_park(h.t, m) && run_own_children_or_park(&h, done, arg))
+		return;
+	h.limit = beat_spin_limit();
 	while (!done(arg)) {
-		if (beat_fiber_resume_ready(t, m) || beat_task_run_one(m)) {
-			idle = 0;
-			if (hungry) {
-				hungry = false;
-				atomic_fetch_sub_explicit(&team->hungry, 1, memory_order_relaxed);
-			}
+		if (beat_fiber_resume_ready(h.t, h.m) || beat_task_run_one(h.m)) {
+			h.idle = 0;
+			hungry_end(&h);
 			continue;
 		}
-		if (!hungry && (idle >= 32 || idle >= limit)) {
-			/* Tell creators that tiny tasks would be welcome here (not
-			 * at once: most barrier waits end within a few polls). */
-			hungry = true;
-			atomic_fetch_add_explicit(&team->hungry, 1, memory_order_relaxed);
-		}
-		if (idle < limit) {
-			beat_spin_pause(idle++);
-			continue;
-		}
-		slept = true;
-		atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
-		unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
-		atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
-		if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(t, m)) {
-			if (BEAT_UNLIKELY(team->orphaned))
-				beat_team_orphaned_wait();
-			beat_futex_wait(&team->wake_seq, seq);
-		}
-		atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
-		idle = limit / 2;
+		hungry_maybe_begin(&h);
+		if (!spin(&h))
+			sleep_once(&h, done, arg);
 	}
-	if (hungry)
-		atomic_fetch_sub_explicit(&team->hungry, 1, memory_order_relaxed);
-	if (narrowed)
-		m->narrow = narrow_saved;
-	beat_spin_outcome(slept);
+	hungry_end(&h);
+	if (h.narrowed)
+		h.m->narrow = h.narrow_saved;
+	beat_spin_outcome(h.slept);
 }
 
 static bool no_children(void *arg)

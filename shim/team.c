@@ -1,12 +1,12 @@
-/* team.c: threads and teams: the pool of worker threads (made lazily with the
- * real pthread_create, parked on a futex between regions), the per-thread
+/* team.c: threads and teams: the pool of worker threads (made lazily with
+ * pthread_create, parked on a futex between regions), the per-thread
  * state of threads beat did not make, and the start and end of a parallel
  * region (team size, ICV inheritance, places, seats, the end barrier).
  *
  * A region's master hands each worker a seat (struct beat_member) and bumps
  * the worker's `go` futex; the worker runs the implicit task, joins the end
- * barrier, counts itself in the master's `joined`, and returns to the idle
- * list. The master frees the team only after every worker has joined, so no
+ * barrier, returns to the idle list and, last, counts itself in the
+ * master's `joined`. The master frees the team only after every worker has joined, so no
  * worker ever touches freed memory.
  *
  * A thread that exits (a program thread, through a key destructor, or a
@@ -54,7 +54,6 @@ static void ws_ring_init(struct beat_team *team)
 
 static void ws_ring_destroy(struct beat_team *team)
 {
-	extern void beat_ws_free_state(struct beat_ws *ws);
 	for (unsigned s = 0; s < BEAT_WS_RING; s++)
 		beat_ws_free_state(&team->ws_ring[s]);
 }
@@ -210,6 +209,7 @@ static struct beat_member *initial_team_new(struct beat_thread *t, int place)
 	atomic_init(&team->cg->busy, 1);
 	struct beat_member *m = &team->members[0];
 	m->thread = t;
+	beat_deque_set_owner(&m->deque, t);
 	m->place = place;
 	m->place_part_first = 0;
 	m->place_part_len = beat_num_places;
@@ -366,7 +366,8 @@ got:
  * shown for all). Under proc_bind(true) a thread that stays inside its new
  * partition counts as not moved (libgomp leaves it where it is). Called
  * with every seat's thread taken and not yet started. */
-static bool team_shows_affinity(struct beat_thread *t, struct beat_team *team, int bind)
+static bool team_shows_affinity(struct beat_thread *t, struct beat_team *team,
+				enum beat_bind bind)
 {
 	if (team->nthreads <= 1)
 		return false;
@@ -454,8 +455,9 @@ done:
 	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
 }
 
-/* Reserves nthreads - 1 workers against OMP_THREAD_LIMIT (the whole
- * program is one contention group); returns the team size granted. */
+/* Reserves nthreads - 1 workers against OMP_THREAD_LIMIT in contention
+ * group cg (the threads started from one initial thread); returns the team
+ * size granted. */
 static unsigned reserve_threads(struct beat_cg *cg, int limit, unsigned nthreads)
 {
 	if (nthreads <= 1)
@@ -597,7 +599,8 @@ unsigned beat_parallel_size(unsigned requested, bool if_clause)
 	return beat_team_size_for(beat_self(), requested, if_clause);
 }
 
-void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind)
+void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
+			 enum beat_bind proc_bind)
 {
 	struct beat_thread *t = beat_self();
 	struct beat_member *outer = t->m;
@@ -614,7 +617,9 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 	team->level = outer->team->level + 1;
 	team->active_level = outer->team->active_level + (nthreads > 1);
 	/* With bind-var false the proc_bind clause is ignored (OpenMP 5.1, 2.6.2). */
-	int bind = encountering->icv.bind == 0 ? 0 : (proc_bind ? proc_bind : encountering->icv.bind);
+	enum beat_bind bind = encountering->icv.bind;
+	if (bind != BEAT_BIND_FALSE && proc_bind != BEAT_BIND_FALSE)
+		bind = proc_bind;
 	beat_places_assign(team, outer, bind);
 	/* The members' bind-var: the OMP_PROC_BIND list's entry for the new
 	 * level, else the policy this team was formed with (as libgomp). */
@@ -625,12 +630,14 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads, int 
 			team->members[i].itask.icv.bind = bind;
 	}
 	team->members[0].thread = t;
+	beat_deque_set_owner(&team->members[0].deque, t);
 	/* With OMP_DISPLAY_AFFINITY every seat is filled before any starts,
 	 * so that the team can decide whether all members show their line. */
 	bool display = beat_cfg.display_affinity;
 	for (unsigned i = 1; i < nthreads; i++) {
 		struct beat_thread *w = t->crew[i - 1];
 		team->members[i].thread = w;
+		beat_deque_set_owner(&team->members[i].deque, w);
 		if (!display)
 			hand_over(w, &team->members[i]);
 	}
@@ -665,7 +672,7 @@ void beat_parallel_end(void)
 	team_keep(t, team);
 }
 
-void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, int proc_bind)
+void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, enum beat_bind proc_bind)
 {
 	beat_parallel_start(fn, data, nthreads, proc_bind);
 	fn(data);

@@ -280,7 +280,7 @@ bool beat_topology_places_init(void)
 
 void beat_topology_default_places(void)
 {
-	if (beat_num_places == 0 && beat_cfg.initial.bind != 0)
+	if (beat_num_places == 0 && beat_cfg.initial.bind != BEAT_BIND_FALSE)
 		for (int i = 0; i < num_allowed; i++)
 			add_place(&allowed_cpus[i], 1);
 }

@@ -3,6 +3,10 @@
 # continuation) and thread count (1, 2, 8), each compared with libgomp's
 # output; the same with fibers off; and the fiber layer's own behaviour
 # (stack overflow message, the fiber bound, BEAT_STATS, bad values).
+#
+# The policy x thread-count matrix is generated (matrix_cases), one test per
+# program: every case runs under its own timeout (run_both), a failed case
+# does not stop the others, and the test's output names each failed case.
 
 load helpers
 
@@ -10,364 +14,74 @@ setup() {
     require_beat_lib
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both task_fib 1
+# One case per line: a setting and a thread count. Every spawn policy at 1,
+# 2 and 8 threads, then fibers off at 2 threads.
+matrix_cases() {
+    local steal n
+    for steal in auto child continuation; do
+        for n in 1 2 8; do
+            echo "BEAT_STEAL=$steal $n"
+        done
+    done
+    echo "BEAT_FIBERS=0 2"
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both task_fib 2
+# run_matrix PROGRAM [VAR=VALUE...]: run_both PROGRAM in every case of the
+# matrix, with the extra settings given; fails when any case fails, after
+# running them all, and lists the failed cases last.
+run_matrix() {
+    local prog=$1 setting n
+    shift
+    local failed=()
+    while read -r setting n; do
+        local name="$prog: $setting, $n thread$([ "$n" -eq 1 ] || echo s)"
+        if (export "$@" "$setting" && run_both "$prog" "$n"); then
+            echo "ok     $name"
+        else
+            echo "FAILED $name"
+            failed+=("$name")
+        fi
+    done < <(matrix_cases)
+    if [ ${#failed[@]} -gt 0 ]; then
+        printf 'failed case: %s\n' "${failed[@]}"
+        return 1
+    fi
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both task_fib 8
+@test "task_fib (fib, cutoff, from every thread, untied): the policy x threads matrix" {
+    run_matrix task_fib
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both task_fib 1
+@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): the policy x threads matrix" {
+    run_matrix task_algos
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both task_fib 2
+@test "task_depend (dependences and detach): the policy x threads matrix" {
+    run_matrix task_depend
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both task_fib 8
+@test "taskgroup (taskgroups and task reductions): the policy x threads matrix" {
+    run_matrix taskgroup
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both task_fib 1
+@test "taskloop (taskloop sums and reductions): the policy x threads matrix" {
+    run_matrix taskloop
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both task_fib 2
+@test "task_clauses (task clauses): the policy x threads matrix" {
+    run_matrix task_clauses
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both task_fib 8
+@test "task_single (producer/consumer tasks): the policy x threads matrix" {
+    run_matrix task_single
 }
 
-@test "task_fib (fib, cutoff, from every thread, untied): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both task_fib 2
+@test "reduction (task reductions on parallel and for): the policy x threads matrix" {
+    run_matrix reduction
 }
 
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both task_algos 1
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both task_algos 2
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both task_algos 8
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both task_algos 1
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both task_algos 2
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both task_algos 8
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both task_algos 1
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both task_algos 2
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both task_algos 8
-}
-
-@test "task_algos (nqueens, mergesort, blocked LU, UTS, deep chain): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both task_algos 2
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both task_depend 1
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both task_depend 2
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both task_depend 8
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both task_depend 1
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both task_depend 2
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both task_depend 8
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both task_depend 1
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both task_depend 2
-}
-
-@test "task_depend (dependences and detach): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both task_depend 8
-}
-
-@test "task_depend (dependences and detach): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both task_depend 2
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both taskgroup 1
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both taskgroup 2
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both taskgroup 8
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both taskgroup 1
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both taskgroup 2
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both taskgroup 8
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both taskgroup 1
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both taskgroup 2
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both taskgroup 8
-}
-
-@test "taskgroup (taskgroups and task reductions): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both taskgroup 2
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both taskloop 1
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both taskloop 2
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both taskloop 8
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both taskloop 1
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both taskloop 2
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both taskloop 8
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both taskloop 1
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both taskloop 2
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both taskloop 8
-}
-
-@test "taskloop (taskloop sums and reductions): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both taskloop 2
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both task_clauses 1
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both task_clauses 2
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both task_clauses 8
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both task_clauses 1
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both task_clauses 2
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both task_clauses 8
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both task_clauses 1
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both task_clauses 2
-}
-
-@test "task_clauses (task clauses): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both task_clauses 8
-}
-
-@test "task_clauses (task clauses): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both task_clauses 2
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both task_single 1
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both task_single 2
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both task_single 8
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both task_single 1
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both task_single 2
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both task_single 8
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both task_single 1
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both task_single 2
-}
-
-@test "task_single (producer/consumer tasks): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both task_single 8
-}
-
-@test "task_single (producer/consumer tasks): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both task_single 2
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=auto, 1 thread" {
-    BEAT_STEAL=auto run_both reduction 1
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=auto, 2 threads" {
-    BEAT_STEAL=auto run_both reduction 2
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=auto, 8 threads" {
-    BEAT_STEAL=auto run_both reduction 8
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=child, 1 thread" {
-    BEAT_STEAL=child run_both reduction 1
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=child, 2 threads" {
-    BEAT_STEAL=child run_both reduction 2
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=child, 8 threads" {
-    BEAT_STEAL=child run_both reduction 8
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=continuation, 1 thread" {
-    BEAT_STEAL=continuation run_both reduction 1
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=continuation, 2 threads" {
-    BEAT_STEAL=continuation run_both reduction 2
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_STEAL=continuation, 8 threads" {
-    BEAT_STEAL=continuation run_both reduction 8
-}
-
-@test "reduction (task reductions on parallel and for): BEAT_FIBERS=0, 2 threads" {
-    BEAT_FIBERS=0 run_both reduction 2
-}
-
-@test "cancel (cancellation): BEAT_STEAL=auto, 1 thread" {
-    OMP_CANCELLATION=true BEAT_STEAL=auto run_both cancel 1
-}
-
-@test "cancel (cancellation): BEAT_STEAL=auto, 2 threads" {
-    OMP_CANCELLATION=true BEAT_STEAL=auto run_both cancel 2
-}
-
-@test "cancel (cancellation): BEAT_STEAL=auto, 8 threads" {
-    OMP_CANCELLATION=true BEAT_STEAL=auto run_both cancel 8
-}
-
-@test "cancel (cancellation): BEAT_STEAL=child, 1 thread" {
-    OMP_CANCELLATION=true BEAT_STEAL=child run_both cancel 1
-}
-
-@test "cancel (cancellation): BEAT_STEAL=child, 2 threads" {
-    OMP_CANCELLATION=true BEAT_STEAL=child run_both cancel 2
-}
-
-@test "cancel (cancellation): BEAT_STEAL=child, 8 threads" {
-    OMP_CANCELLATION=true BEAT_STEAL=child run_both cancel 8
-}
-
-@test "cancel (cancellation): BEAT_STEAL=continuation, 1 thread" {
-    OMP_CANCELLATION=true BEAT_STEAL=continuation run_both cancel 1
-}
-
-@test "cancel (cancellation): BEAT_STEAL=continuation, 2 threads" {
-    OMP_CANCELLATION=true BEAT_STEAL=continuation run_both cancel 2
-}
-
-@test "cancel (cancellation): BEAT_STEAL=continuation, 8 threads" {
-    OMP_CANCELLATION=true BEAT_STEAL=continuation run_both cancel 8
-}
-
-@test "cancel (cancellation): BEAT_FIBERS=0, 2 threads" {
-    OMP_CANCELLATION=true BEAT_FIBERS=0 run_both cancel 2
+@test "cancel (cancellation): the policy x threads matrix" {
+    run_matrix cancel OMP_CANCELLATION=true
 }
 
 @test "task_algos with at most 2 fibers (the rest run on the waiting stack), 8 threads" {
