@@ -135,9 +135,3 @@ void *beat_deque_steal(struct beat_deque *d)
 	return item;
 }
 
-long beat_deque_size(struct beat_deque *d)
-{
-	long b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
-	long t = atomic_load_explicit(&d->top, memory_order_relaxed);
-	return b > t ? b - t : 0;
-}

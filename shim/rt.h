@@ -205,7 +205,14 @@ void beat_deque_push(struct beat_deque *d, void *item);
 void *beat_deque_pop(struct beat_deque *d);
 /* NULL when empty or when the race for the last item was lost. */
 void *beat_deque_steal(struct beat_deque *d);
-long beat_deque_size(struct beat_deque *d);
+/* Items in the deque now (a racy snapshot; inline: the spawn decision
+ * reads it on every task). */
+static inline long beat_deque_size(struct beat_deque *d)
+{
+	long b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
+	long t = atomic_load_explicit(&d->top, memory_order_relaxed);
+	return b > t ? b - t : 0;
+}
 
 /* ------------------------------------------------------------------ task.c */
 
@@ -285,8 +292,6 @@ struct beat_task *beat_task_parent_for_child(struct beat_thread *t);
 /* Runs at most one queued task of the caller's team; true if it ran one. */
 bool beat_task_run_one(struct beat_member *m);
 void beat_task_unref(struct beat_task *task);
-/* Tasks queued on the calling member's own deque (the creation throttle). */
-long beat_task_backlog(struct beat_member *m);
 /* Links a new child of the current task and counts it (parent, taskgroup,
  * team); with a dependence list (deps not NULL, ndeps entries), registers
  * its dependences. Returns true when it may run now. The caller then calls
@@ -394,6 +399,12 @@ struct beat_member {
 	 * its descendants may start on top of it, untied ones too */
 	struct beat_task *narrow;
 };
+
+/* Tasks queued on a member's own deque (the throttle, the starving test). */
+static inline long beat_task_backlog(struct beat_member *m)
+{
+	return beat_deque_size(&m->deque);
+}
 
 /* A contention group: the threads started from one initial thread (a
  * program thread, or a target region on the host); OMP_THREAD_LIMIT counts

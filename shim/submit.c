@@ -64,7 +64,7 @@ static bool throttled(struct beat_thread *t)
 
 /* Holding a tiny task back would starve someone: more members are idle
  * than our deque has tasks for them to steal. */
-static bool starving(struct beat_thread *t)
+static inline bool starving(struct beat_thread *t)
 {
 	struct beat_member *m = t->m;
 	int hungry = atomic_load_explicit(&m->team->hungry, memory_order_relaxed);
@@ -184,8 +184,7 @@ int beat_submit_plain(void (*fn)(void *), void *data, size_t arg_size, size_t ar
 	if (team->nthreads == 1) {
 		BEAT_STAT(t, submit_rule);
 	} else {
-		/* With members idle the general path weighs the backlog. */
-		if (cls != BEAT_CLASS_TINY || atomic_load_explicit(&team->hungry, memory_order_relaxed) > 0)
+		if (cls != BEAT_CLASS_TINY || starving(t))
 			goto general;
 		tab->st.inlined++;
 		BEAT_STAT(t, submit_class);

@@ -709,11 +709,6 @@ static bool team_has_work(struct beat_team *team)
 	return false;
 }
 
-long beat_task_backlog(struct beat_member *m)
-{
-	return beat_deque_size(&m->deque);
-}
-
 /* Pops the newest task of m's deque if it is a child of parent. */
 static struct beat_task *pop_own_child(struct beat_member *m, struct beat_task *parent)
 {
