@@ -54,6 +54,11 @@ void beat_tied_suspend(struct beat_member *m, struct beat_task *task)
 {
 	if (task->tied_chained || (task->flags & (BEAT_TASK_UNTIED | BEAT_TASK_IMPLICIT)))
 		return;
+	/* The chain is ordered by ancestry, so the top alone decides; only
+	 * forced continuation stealing, which lets a tied creator move to a
+	 * thief, may put an unrelated task on top. */
+	BEAT_ASSERT(m->tied_top == NULL || beat_cfg.steal == BEAT_STEAL_CONTINUATION ||
+		    descends(task, m->tied_top));
 	task->tied_below = m->tied_top;
 	task->tied_fiber = m->thread->fiber_cur;
 	task->tied_chained = 1;
