@@ -14,8 +14,8 @@
  * descends from its top, the chain is ordered by ancestry and the top alone
  * decides: a candidate is allowed when it descends from the top (or, with an
  * empty chain, from the seat's implicit task when that waits outside a
- * barrier). The descent check walks parent links for exactly the depth
- * difference, one step for the common case of a child of the waiter.
+ * barrier). The descent check walks parent links up to the ancestor's
+ * depth, one step for the common case of a child of the waiter.
  *
  * Forced continuation stealing (BEAT_STEAL=continuation) may move a tied
  * creator to a thief's thread; a creator whose fiber holds a task of the
@@ -38,22 +38,27 @@ static bool descends(const struct beat_task *task, const struct beat_task *anc)
 		}
 		return false;
 	}
-	int steps = (int)task->depth - (int)anc->depth;
-	if (steps <= 0)
+	if (task->depth <= anc->depth)
 		return false;
+	/* Up to anc's depth by depth, not by a count of links: an included
+	 * task's heap record points past the stack records above it (to the
+	 * nearest record that outlives them, beat_task_parent_for_child), so
+	 * one link may climb several levels. */
 	const struct beat_task *p = task;
-	while (steps-- > 0) {
+	while (p && p->depth > anc->depth)
 		p = p->parent;
-		if (!p)
-			return false;
-	}
-	return p == anc || (p->identity && p->identity == anc);
+	return p && (p == anc || (p->identity && p->identity == anc));
 }
 
 void beat_tied_suspend(struct beat_member *m, struct beat_task *task)
 {
 	if (task->tied_chained || (task->flags & (BEAT_TASK_UNTIED | BEAT_TASK_IMPLICIT)))
 		return;
+	/* The chain is ordered by ancestry, so the top alone decides; only
+	 * forced continuation stealing, which lets a tied creator move to a
+	 * thief, may put an unrelated task on top. */
+	BEAT_ASSERT(m->tied_top == NULL || beat_cfg.steal == BEAT_STEAL_CONTINUATION ||
+		    descends(task, m->tied_top));
 	task->tied_below = m->tied_top;
 	task->tied_fiber = m->thread->fiber_cur;
 	task->tied_chained = 1;
