@@ -348,7 +348,7 @@ static const char *parse_nthreads(const struct env_var *var, const char *text)
 
 static void reset_nthreads(const struct env_var *var)
 {
-	beat_cfg.initial.nthreads = beat_num_cpus > 0 ? beat_num_cpus : 1;
+	beat_cfg.initial.nthreads = beat_cpu_budget;
 }
 
 static const struct word bind_words[] = {
@@ -734,7 +734,7 @@ static const struct env_var vars[] = {
 	 .dflt = "unset", .flags = DESCRIBED,
 	 .help = "deprecated: true allows nested active regions (max levels 255), false allows one"},
 	{.name = "OMP_NUM_THREADS", .parse = parse_nthreads, .show = show_nthreads, .range = "N[,N...], N >= 1",
-	 .dflt = "number of CPUs", .flags = DESCRIBED, .reset = reset_nthreads,
+	 .dflt = "CPUs allowed, capped by the cgroup CPU quota", .flags = DESCRIBED, .reset = reset_nthreads,
 	 .help = "threads per parallel region; a comma list gives one value per nesting level"},
 	{.name = "OMP_SCHEDULE", .parse = parse_schedule, .show = show_schedule, .range = "[modifier:]kind[,chunk]",
 	 .dflt = "dynamic,1",
@@ -966,6 +966,7 @@ static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 static void config_init_once(void)
 {
 	beat_topology_init();
+	beat_cpu_budget_init();
 	struct beat_icv *icv = &beat_cfg.initial;
 	icv->list_level = 1;
 	beat_cfg.thread_stack = default_thread_stack();

@@ -143,6 +143,11 @@ extern struct beat_config beat_cfg;
 
 
 void beat_topology_init(void);
+/* cpu_quota.c: CPUs' worth of time the process may use: beat_num_cpus,
+ * capped by its cgroup's CPU quota (rounded up; at least 1). Set by
+ * beat_cpu_budget_init, after beat_topology_init. */
+extern int beat_cpu_budget;
+void beat_cpu_budget_init(void);
 /* Builds the place list from OMP_PLACES; false when unset or invalid. */
 bool beat_topology_places_init(void);
 /* With binding on and no places: one place per CPU. */

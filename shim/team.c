@@ -585,8 +585,8 @@ unsigned beat_team_size_for(struct beat_thread *t, unsigned requested, bool if_c
 	long n = requested ? (long)requested : (long)icv->nthreads;
 	if (n < 1)
 		n = 1;
-	if (icv->dyn && n > beat_num_cpus)
-		n = beat_num_cpus;
+	if (icv->dyn && n > beat_cpu_budget)
+		n = beat_cpu_budget;
 	if (icv->thread_limit != INT_MAX && n > icv->thread_limit)
 		n = icv->thread_limit;
 	if (n > 0x10000)

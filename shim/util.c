@@ -156,9 +156,10 @@ static unsigned long configured_spin_limit(void)
 	if (beat_cfg.wait_policy == BEAT_WAIT_PASSIVE)
 		return 0;
 	unsigned long limit = beat_cfg.spincount;
-	/* More threads than CPUs: a spinning waiter steals the CPU from the
-	 * thread it waits for, so poll only briefly, whatever the policy. */
-	if (atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_num_cpus) {
+	/* More threads than CPUs (or than the cgroup's CPU quota): a spinning
+	 * waiter steals the CPU from the thread it waits for, so poll only
+	 * briefly, whatever the policy. */
+	if (atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_cpu_budget) {
 		unsigned long throttled = beat_cfg.spincount_set ? 1000 : 100;
 		if (limit > throttled)
 			limit = throttled;
