@@ -141,6 +141,28 @@ extern struct beat_config beat_cfg;
 
 /* -------------------------------------------------------------- topology.c */
 
+/* numa.c: each CPU's NUMA node (logical index) and L3 group (-1: none),
+ * the node count and distances (10: local), loaded once by beat_numa_init
+ * (hwloc only with BEAT_TOPOLOGY or several nodes). The synthetic loader is
+ * for tests: an hwloc synthetic description and, optionally, a
+ * nodes x nodes distance matrix. */
+void beat_numa_init(void);
+bool beat_numa_load_synthetic(const char *desc, const int *distances);
+int beat_numa_nodes(void);
+int beat_numa_node_of_cpu(int cpu);
+int beat_numa_l3_of_cpu(int cpu);
+int beat_numa_distance(int a, int b);
+/* victims.c: the BEAT_LEVEL_* of a victim on CPU v for a thief on CPU c;
+ * one member's order among members on cpus[n] (NULL when one group or
+ * out of memory); every member's order at team formation (crew: the
+ * threads of seats 1..n-1); freeing them. */
+int beat_victim_level(int c, int v);
+struct beat_victims *beat_victims_build(const int *cpus, unsigned n, unsigned self, unsigned *rng);
+struct beat_team;
+struct beat_thread;
+void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, int forming_cpu);
+void beat_victims_free(struct beat_team *team);
+
 
 void beat_topology_init(void);
 /* Builds the place list from OMP_PLACES; false when unset or invalid. */
@@ -376,6 +398,18 @@ struct beat_ws {
 };
 
 /* A thread's seat in one team. */
+/* victims.c: a member's victim order (NULL: one group, uniform random).
+ * Groups run [end[g-1], end[g]) over ids, nearest first; level[g] is the
+ * BEAT_LEVEL_* of group g, counted per steal in BEAT_STATS. */
+enum { BEAT_LEVEL_L3, BEAT_LEVEL_NODE, BEAT_LEVEL_REMOTE };
+#define BEAT_VICTIM_GROUPS 8
+struct beat_victims {
+	unsigned count, ngroups;
+	unsigned end[BEAT_VICTIM_GROUPS];
+	unsigned char level[BEAT_VICTIM_GROUPS];
+	unsigned ids[];
+};
+
 struct beat_member {
 	_Alignas(BEAT_CACHELINE) struct beat_team *team;
 	unsigned id;
@@ -391,6 +425,8 @@ struct beat_member {
 	int place_part_first, place_part_len; /* place-partition-var */
 	struct beat_deque deque;
 	unsigned rng;
+	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
+	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
 	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
 	 * this seat, most recent first; the implicit task waits in a barrier */
 	struct beat_task *tied_top;
@@ -467,6 +503,7 @@ struct beat_stats {
 	unsigned long resumes;         /* parked fibers resumed */
 	unsigned long migrations;      /* untied fibers resumed by another thread */
 	unsigned long steals;          /* tasks taken from another member's deque */
+	unsigned long steals_level[3]; /* the same by BEAT_LEVEL_*: same L3, same node, remote */
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */
@@ -515,6 +552,7 @@ struct beat_thread {
 	struct beat_stats stats;
 	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
 	int gtid;                         /* global thread id (beat_global_thread_id) */
+	int cpu;                          /* CPU it last reported (victims.c), -1: none yet */
 	struct beat_fp_table *fp;         /* what its tasks cost (taskclass.c) */
 };
 
