@@ -456,6 +456,7 @@ struct beat_team {
 	unsigned active_level;   /* active (more than one thread) levels */
 	struct beat_member *parent_member; /* seat of the master in the enclosing team */
 	struct beat_member *members;       /* [nthreads] */
+	int *victim_places;                /* [nthreads] node and L3 of each seat the orders were built for */
 	/* barriers: the team barrier, and the join at the region's end (kept
 	 * apart so that cancelled members can skip to the end) */
 	_Alignas(BEAT_CACHELINE) atomic_uint bar_arrived;

@@ -94,10 +94,19 @@ struct beat_victims *beat_victims_build(const int *cpus, unsigned n, unsigned se
 	return v;
 }
 
+/* Each member's node and L3 group as one number (the orders depend on
+ * nothing else but the rng). */
+static int place_key(int cpu)
+{
+	return beat_numa_node_of_cpu(cpu) * 65536 + beat_numa_l3_of_cpu(cpu) + 1;
+}
+
+/* A team formed again (the spare team of its primary thread) on the same
+ * nodes and L3 groups keeps its orders: a program of many short regions
+ * sorts once, not once per region. */
 void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, int forming_cpu)
 {
 	unsigned n = team->nthreads;
-	beat_victims_free(team);
 	if (n < 2)
 		return;
 	beat_numa_init();
@@ -116,11 +125,25 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 		if (beat_numa_l3_of_cpu(cpus[i]) >= 0)
 			flat = false;
 	}
+	if (flat) {
+		beat_victims_free(team);
+		for (unsigned i = 0; i < n; i++)
+			team->members[i].flat_level = BEAT_LEVEL_NODE;
+		return;
+	}
+	bool same = team->victim_places != NULL;
+	for (unsigned i = 0; same && i < n; i++)
+		same = team->victim_places[i] == place_key(cpus[i]);
+	if (same)
+		return;
+	beat_victims_free(team);
+	team->victim_places = malloc(n * sizeof(int));
 	for (unsigned i = 0; i < n; i++) {
 		struct beat_member *m = &team->members[i];
 		m->flat_level = (unsigned char)beat_victim_level(cpus[i], cpus[i == 0 ? 1 : 0]);
-		if (!flat)
-			m->victims = beat_victims_build(cpus, n, i, &m->rng);
+		m->victims = beat_victims_build(cpus, n, i, &m->rng);
+		if (team->victim_places)
+			team->victim_places[i] = place_key(cpus[i]);
 	}
 }
 
@@ -130,4 +153,6 @@ void beat_victims_free(struct beat_team *team)
 		free(team->members[i].victims);
 		team->members[i].victims = NULL;
 	}
+	free(team->victim_places);
+	team->victim_places = NULL;
 }
