@@ -16,6 +16,7 @@
 #include "rt.h"
 
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct victim_key {
@@ -94,6 +95,23 @@ struct beat_victims *beat_victims_build(const int *cpus, unsigned n, unsigned se
 	return v;
 }
 
+/* BEAT_DEBUG: one line per member and its groups, nearest first. */
+static void show_order(const struct beat_member *m, int cpu)
+{
+	char text[256];
+	size_t len = 0;
+	const struct beat_victims *v = m->victims;
+	for (unsigned g = 0, i = 0; v && g < v->ngroups && len < sizeof text - 16; g++) {
+		len += (size_t)snprintf(text + len, sizeof text - len, " [%s", v->level[g] == BEAT_LEVEL_L3 ? "l3" :
+					v->level[g] == BEAT_LEVEL_NODE ? "node" : "remote");
+		for (; i < v->end[g] && len < sizeof text - 16; i++)
+			len += (size_t)snprintf(text + len, sizeof text - len, " %u", v->ids[i]);
+		len += (size_t)snprintf(text + len, sizeof text - len, "]");
+	}
+	beat_warn("debug: member %u on cpu %d (node %d, L3 %d) steals from%s", m->id, cpu,
+		  beat_numa_node_of_cpu(cpu), beat_numa_l3_of_cpu(cpu), v ? text : " everyone (one group)");
+}
+
 /* Each member's node and L3 group as one number (the orders depend on
  * nothing else but the rng). */
 static int place_key(int cpu)
@@ -144,6 +162,8 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 		m->victims = beat_victims_build(cpus, n, i, &m->rng);
 		if (team->victim_places)
 			team->victim_places[i] = place_key(cpus[i]);
+		if (beat_cfg.debug)
+			show_order(m, cpus[i]);
 	}
 }
 
