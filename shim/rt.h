@@ -425,8 +425,6 @@ struct beat_member {
 	int place_part_first, place_part_len; /* place-partition-var */
 	struct beat_deque deque;
 	unsigned rng;
-	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
-	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
 	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
 	 * this seat, most recent first; the implicit task waits in a barrier */
 	struct beat_task *tied_top;
@@ -434,6 +432,8 @@ struct beat_member {
 	/* a waiter that could not park (BEAT_PARK_MAX) helps in place: only
 	 * its descendants may start on top of it, untied ones too */
 	struct beat_task *narrow;
+	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
+	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
 };
 
 /* Tasks queued on a member's own deque (the throttle, the starving test). */
