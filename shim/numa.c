@@ -21,6 +21,7 @@
 static short cpu_node[CPU_SETSIZE];
 static short cpu_l3[CPU_SETSIZE];     /* -1: no L3 above the CPU */
 static int num_nodes = 1;
+static bool any_l3;                   /* some CPU has an L3 group */
 static unsigned char *dist;           /* [num_nodes * num_nodes], NULL: default */
 
 static void tables_reset(void)
@@ -29,6 +30,7 @@ static void tables_reset(void)
 	for (int c = 0; c < CPU_SETSIZE; c++)
 		cpu_l3[c] = -1;
 	num_nodes = 1;
+	any_l3 = false;
 	free(dist);
 	dist = NULL;
 }
@@ -91,6 +93,7 @@ static void tables_from(hwloc_topology_t topo, bool machine)
 		cpu_node[pu->os_index] = (short)node;
 		hwloc_obj_t l3 = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_L3CACHE, pu);
 		cpu_l3[pu->os_index] = l3 ? (short)l3->logical_index : -1;
+		any_l3 |= l3 != NULL;
 	}
 	if (num_nodes < 2)
 		return;
@@ -145,6 +148,11 @@ bool beat_numa_load_synthetic(const char *desc, const int *distances)
 			dist[i] = (unsigned char)distances[i];
 	}
 	return ok;
+}
+
+bool beat_numa_flat(void)
+{
+	return num_nodes < 2 && !any_l3;
 }
 
 int beat_numa_nodes(void)

@@ -149,6 +149,8 @@ extern struct beat_config beat_cfg;
 void beat_numa_init(void);
 bool beat_numa_load_synthetic(const char *desc, const int *distances);
 int beat_numa_nodes(void);
+/* One node and no L3 groups known: every CPU is one level. */
+bool beat_numa_flat(void);
 int beat_numa_node_of_cpu(int cpu);
 int beat_numa_l3_of_cpu(int cpu);
 int beat_numa_distance(int a, int b);

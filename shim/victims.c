@@ -128,8 +128,18 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 	if (n < 2)
 		return;
 	beat_numa_init();
-	int cpus[n];
-	bool flat = beat_numa_nodes() < 2;
+	if (beat_numa_flat()) {
+		beat_victims_free(team);
+		for (unsigned i = 0; i < n; i++)
+			team->members[i].flat_level = BEAT_LEVEL_NODE;
+		return;
+	}
+	/* on the heap: a nested team may form on a fiber's small stack */
+	int *cpus = malloc(n * sizeof(int));
+	if (cpus == NULL) {
+		beat_victims_free(team);
+		return;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		struct beat_member *m = &team->members[i];
 		int c = -1;
@@ -140,20 +150,14 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 		else
 			c = __atomic_load_n(&crew[i - 1]->cpu, __ATOMIC_RELAXED);
 		cpus[i] = c >= 0 ? c : forming_cpu;
-		if (beat_numa_l3_of_cpu(cpus[i]) >= 0)
-			flat = false;
-	}
-	if (flat) {
-		beat_victims_free(team);
-		for (unsigned i = 0; i < n; i++)
-			team->members[i].flat_level = BEAT_LEVEL_NODE;
-		return;
 	}
 	bool same = team->victim_places != NULL;
 	for (unsigned i = 0; same && i < n; i++)
 		same = team->victim_places[i] == place_key(cpus[i]);
-	if (same)
+	if (same) {
+		free(cpus);
 		return;
+	}
 	beat_victims_free(team);
 	team->victim_places = malloc(n * sizeof(int));
 	for (unsigned i = 0; i < n; i++) {
@@ -165,6 +169,7 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 		if (beat_cfg.debug)
 			show_order(m, cpus[i]);
 	}
+	free(cpus);
 }
 
 void beat_victims_free(struct beat_team *team)
