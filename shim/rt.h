@@ -141,6 +141,30 @@ extern struct beat_config beat_cfg;
 
 /* -------------------------------------------------------------- topology.c */
 
+/* numa.c: each CPU's NUMA node (logical index) and L3 group (-1: none),
+ * the node count and distances (10: local), loaded once by beat_numa_init
+ * (hwloc only with BEAT_TOPOLOGY or several nodes). The synthetic loader is
+ * for tests: an hwloc synthetic description and, optionally, a
+ * nodes x nodes distance matrix. */
+void beat_numa_init(void);
+bool beat_numa_load_synthetic(const char *desc, const int *distances);
+int beat_numa_nodes(void);
+/* One node and no L3 groups known: every CPU is one level. */
+bool beat_numa_flat(void);
+int beat_numa_node_of_cpu(int cpu);
+int beat_numa_l3_of_cpu(int cpu);
+int beat_numa_distance(int a, int b);
+/* victims.c: the BEAT_LEVEL_* of a victim on CPU v for a thief on CPU c;
+ * one member's order among members on cpus[n] (NULL when one group or
+ * out of memory); every member's order at team formation (crew: the
+ * threads of seats 1..n-1); freeing them. */
+int beat_victim_level(int c, int v);
+struct beat_victims *beat_victims_build(const int *cpus, unsigned n, unsigned self, unsigned *rng);
+struct beat_team;
+struct beat_thread;
+void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, int forming_cpu);
+void beat_victims_free(struct beat_team *team);
+
 
 void beat_topology_init(void);
 /* cpu_quota.c: CPUs' worth of time the process may use: beat_num_cpus,
@@ -381,6 +405,18 @@ struct beat_ws {
 };
 
 /* A thread's seat in one team. */
+/* victims.c: a member's victim order (NULL: one group, uniform random).
+ * Groups run [end[g-1], end[g]) over ids, nearest first; level[g] is the
+ * BEAT_LEVEL_* of group g, counted per steal in BEAT_STATS. */
+enum { BEAT_LEVEL_L3, BEAT_LEVEL_NODE, BEAT_LEVEL_REMOTE };
+#define BEAT_VICTIM_GROUPS 8
+struct beat_victims {
+	unsigned count, ngroups;
+	unsigned end[BEAT_VICTIM_GROUPS];
+	unsigned char level[BEAT_VICTIM_GROUPS];
+	unsigned ids[];
+};
+
 struct beat_member {
 	_Alignas(BEAT_CACHELINE) struct beat_team *team;
 	unsigned id;
@@ -403,6 +439,8 @@ struct beat_member {
 	/* a waiter that could not park (BEAT_PARK_MAX) helps in place: only
 	 * its descendants may start on top of it, untied ones too */
 	struct beat_task *narrow;
+	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
+	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
 };
 
 /* Tasks queued on a member's own deque (the throttle, the starving test). */
@@ -425,6 +463,7 @@ struct beat_team {
 	unsigned active_level;   /* active (more than one thread) levels */
 	struct beat_member *parent_member; /* seat of the master in the enclosing team */
 	struct beat_member *members;       /* [nthreads] */
+	int *victim_places;                /* [nthreads] node and L3 of each seat the orders were built for */
 	/* barriers: the team barrier, and the join at the region's end (kept
 	 * apart so that cancelled members can skip to the end) */
 	_Alignas(BEAT_CACHELINE) atomic_uint bar_arrived;
@@ -472,6 +511,7 @@ struct beat_stats {
 	unsigned long resumes;         /* parked fibers resumed */
 	unsigned long migrations;      /* untied fibers resumed by another thread */
 	unsigned long steals;          /* tasks taken from another member's deque */
+	unsigned long steals_level[3]; /* the same by BEAT_LEVEL_*: same L3, same node, remote */
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */
@@ -520,6 +560,7 @@ struct beat_thread {
 	struct beat_stats stats;
 	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
 	int gtid;                         /* global thread id (beat_global_thread_id) */
+	int cpu;                          /* CPU it last reported (victims.c), -1: none yet */
 	struct beat_fp_table *fp;         /* what its tasks cost (taskclass.c) */
 };
 

@@ -1,9 +1,10 @@
 /* stats.c: BEAT_STATS=1 prints, at exit, what the runtime did: tasks
  * queued and run at once, fibers started, parked, resumed and migrated,
- * steals, continuation spawns, the fiber pool's high-water mark, and what
- * classification did (tasks by class, inlined by prediction, placed, the
- * prediction's mean absolute percentage error). Each
- * thread counts in its own record; the report sums the records. */
+ * steals (and by level: same L3, same node, remote), continuation spawns,
+ * the fiber pool's high-water mark, and what classification did (tasks by
+ * class, inlined by prediction, placed, the prediction's mean absolute
+ * percentage error). Each thread counts in its own record; the report
+ * sums the records. */
 #include "rt.h"
 #include "taskclass.h"
 
@@ -32,6 +33,8 @@ static void stats_report(void)
 		sum.resumes += LOAD(t->stats.resumes);
 		sum.migrations += LOAD(t->stats.migrations);
 		sum.steals += LOAD(t->stats.steals);
+		for (int l = 0; l < 3; l++)
+			sum.steals_level[l] += LOAD(t->stats.steals_level[l]);
 		sum.cont_spawns += LOAD(t->stats.cont_spawns);
 		sum.cont_stolen += LOAD(t->stats.cont_stolen);
 		sum.park_refused += LOAD(t->stats.park_refused);
@@ -60,6 +63,9 @@ static void stats_report(void)
 		sum.cont_spawns, sum.submit_deferred, sum.submit_dropped, sum.fiber_runs, sum.parks,
 		sum.resumes, sum.migrations, sum.park_refused, beat_fiber_count(), beat_fiber_stack_bytes() / 1024,
 		beat_cfg.fiber_max, sum.steals, sum.cont_spawns, sum.cont_stolen);
+	fprintf(stderr, "beat: stats: steals by level: l3 %lu, node %lu, remote %lu\n",
+		sum.steals_level[BEAT_LEVEL_L3], sum.steals_level[BEAT_LEVEL_NODE],
+		sum.steals_level[BEAT_LEVEL_REMOTE]);
 	if (!beat_cfg.classify) {
 		fputs("beat: stats: classification off (BEAT_CLASSIFY=false)\n", stderr);
 		return;

@@ -308,12 +308,56 @@ static struct beat_task *inbox_take(struct beat_member *m)
 	return task;
 }
 
+/* One steal from the members [lo, hi) of order (ids), from a random
+ * start; counted at level. */
+static struct beat_task *steal_range(struct beat_member *m, const unsigned *ids, unsigned lo,
+				     unsigned hi, unsigned level)
+{
+	struct beat_team *team = m->team;
+	unsigned n = hi - lo;
+	if (n == 0)
+		return NULL;
+	m->rng = m->rng * 1103515245u + 12345u;
+	unsigned start = (m->rng >> 8) % n;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned v = ids[lo + (start + k < n ? start + k : start + k - n)];
+		if (beat_deque_size(&team->members[v].deque) == 0)
+			continue;
+		struct beat_task *task = beat_deque_steal(&team->members[v].deque);
+		if (task) {
+			BEAT_STAT(m->thread, steals);
+			BEAT_STAT(m->thread, steals_level[level]);
+			return task;
+		}
+	}
+	return NULL;
+}
+
+/* Victims nearest first (victims.c): kept out of line, so that the flat
+ * scan of one-node machines stays as small as it was. */
+static __attribute__((noinline)) struct beat_task *steal_nearest(struct beat_member *m,
+								 const struct beat_victims *vs)
+{
+	unsigned lo = 0;
+	for (unsigned g = 0; g < vs->ngroups; g++) {
+		struct beat_task *task = steal_range(m, vs->ids, lo, vs->end[g], vs->level[g]);
+		if (task)
+			return task;
+		lo = vs->end[g];
+	}
+	return NULL;
+}
+
+/* With a victim order, nearest first; with none (one group), one scan of
+ * every other member from a random start. */
 static struct beat_task *steal_any(struct beat_member *m)
 {
 	struct beat_team *team = m->team;
 	unsigned n = team->nthreads;
 	if (n == 1)
 		return NULL;
+	if (__builtin_expect(m->victims != NULL, 0))
+		return steal_nearest(m, m->victims);
 	m->rng = m->rng * 1103515245u + 12345u;
 	unsigned start = (m->rng >> 8) % n;
 	for (unsigned k = 0; k < n; k++) {
@@ -325,6 +369,7 @@ static struct beat_task *steal_any(struct beat_member *m)
 		struct beat_task *task = beat_deque_steal(&team->members[v].deque);
 		if (task) {
 			BEAT_STAT(m->thread, steals);
+			BEAT_STAT(m->thread, steals_level[m->flat_level]);
 			return task;
 		}
 	}

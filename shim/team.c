@@ -78,6 +78,7 @@ static struct beat_team *team_new(unsigned nthreads)
 
 static void team_free(struct beat_team *team)
 {
+	beat_victims_free(team);
 	for (unsigned i = 0; i < team->nthreads; i++)
 		beat_deque_destroy(&team->members[i].deque);
 	ws_ring_destroy(team);
@@ -169,6 +170,7 @@ static struct beat_thread *thread_new(bool is_worker, bool initial)
 	t->gtid = initial ? 0 : atomic_fetch_add_explicit(&next_gtid, 1, memory_order_relaxed);
 	t->is_worker = is_worker;
 	t->bound_place = -1;
+	t->cpu = -1;
 	/* Records are never freed, so the list only grows (lock-free push). */
 	struct beat_thread *head = atomic_load_explicit(&all_threads, memory_order_relaxed);
 	do
@@ -411,6 +413,7 @@ static void *worker_main(void *arg)
 {
 	struct beat_thread *t = arg;
 	beat_tls_self = t;
+	__atomic_store_n(&t->cpu, sched_getcpu(), __ATOMIC_RELAXED); /* victims.c */
 	for (;;) {
 		struct beat_member *m = wait_for_seat(t);
 		if (t->exiting || m == NULL) {
@@ -429,6 +432,7 @@ static void *worker_main(void *arg)
 		beat_depend_table_free(&m->itask);
 		t->m = NULL;
 		t->task = NULL;
+		__atomic_store_n(&t->cpu, sched_getcpu(), __ATOMIC_RELAXED); /* victims.c */
 		atomic_fetch_sub_explicit(&team->cg->busy, 1, memory_order_relaxed);
 		pool_give_back(t);
 		release_team(team); /* last touch of the team */
@@ -621,6 +625,7 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	if (bind != BEAT_BIND_FALSE && proc_bind != BEAT_BIND_FALSE)
 		bind = proc_bind;
 	beat_places_assign(team, outer, bind);
+	beat_victims_team(team, t->crew, sched_getcpu());
 	/* The members' bind-var: the OMP_PROC_BIND list's entry for the new
 	 * level, else the policy this team was formed with (as libgomp). */
 	bool listed = encountering->icv.list_level < beat_cfg.bind_list_len;

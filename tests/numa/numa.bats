@@ -29,3 +29,15 @@ setup() {
     cat "$BATS_TEST_TMPDIR/g.out"
     awk '/^thread/ { if ($8 != 0) bad = 1 } END { exit bad }' "$BATS_TEST_TMPDIR/g.out"
 }
+
+@test "BEAT_STATS counts steals by level, and the levels add up to the steals (four threads on two nodes)" {
+    BEAT_STATS=1 OMP_PLACES=cores OMP_PROC_BIND=close run_beat_only task_fib 4
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    grep "steals" "$BEAT_ERR"
+    line=$(grep "^beat: stats: steals by level: l3 [0-9]*, node [0-9]*, remote [0-9]*$" "$BEAT_ERR")
+    total=$(sed -n 's/^beat: stats: steals \([0-9]*\);.*/\1/p' "$BEAT_ERR")
+    sum=$(echo "$line" | sed 's/.*l3 \([0-9]*\), node \([0-9]*\), remote \([0-9]*\)$/\1 \2 \3/' |
+        awk '{ print $1 + $2 + $3 }')
+    [ "$sum" -eq "$total" ]
+    [ "$total" -gt 0 ]
+}
