@@ -112,7 +112,7 @@ BEAT_EXPORT void GOMP_taskwait_depend(void **depend)
 
 BEAT_EXPORT void omp_fulfill_event(uintptr_t event)
 {
-	beat_event_fulfill((struct beat_task *)event);
+	beat_task_fulfill((struct beat_task *)event);
 }
 
 BEAT_EXPORT void GOMP_taskyield(void)

@@ -234,7 +234,7 @@ static void taskloop(struct taskloop *tl, unsigned long long n, unsigned long nu
 	bool group = !(tl->flags & FLAG_NOGROUP);
 	bool reduction = group && (tl->flags & FLAG_REDUCTION);
 	/* Nothing to do, or the region or an enclosing taskgroup is cancelled. */
-	if (n == 0 || beat_spawn_cancelled()) {
+	if (n == 0 || beat_cancellation_point(BEAT_CANCEL_TASKGROUP)) {
 		if (reduction)
 			reduction_descriptor(tl)[2] = 0; /* "not registered" */
 		return;

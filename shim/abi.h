@@ -230,13 +230,11 @@ int beat_submit_made(struct beat_task *task, const struct beat_spawn *s);
 /* Must a task with these BEAT_SPAWN_* flags be included (run at once, in
  * order, on the creator's stack) by the rules alone? */
 bool beat_spawn_included(unsigned flags);
-/* Is the calling task's region or taskgroup cancelled (no task is made)? */
-bool beat_spawn_cancelled(void);
 /* Runs fn(data) now as an included child of the current task; returns how
  * many children it made. */
 unsigned beat_run_included(void (*fn)(void *), void *data, unsigned flags);
 /* detach: the event of a task (its handle) is fulfilled. */
-void beat_event_fulfill(struct beat_task *handle);
+void beat_task_fulfill(struct beat_task *handle);
 
 /* taskgroup_record.c: a taskgroup may carry an ABI layer's record (GCC's
  * task-reduction descriptors); the runtime never looks inside. The record

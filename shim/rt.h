@@ -345,8 +345,6 @@ void beat_task_push_cont(struct beat_member *m, struct beat_task *item);
 void beat_task_run_inline(struct beat_task *task, bool wait_completion);
 /* A task whose dependences are satisfied: queue it. */
 void beat_task_ready(struct beat_task *task);
-/* detach: the event handle of a task, and its fulfilment. */
-void beat_task_fulfill(struct beat_task *task);
 
 /* tied.c: the tied-task scheduling constraint. A tied task reaching a
  * scheduling point where its thread may start other work joins its seat's

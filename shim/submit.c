@@ -296,18 +296,9 @@ bool beat_spawn_included(unsigned flags)
 	       t->m->team->nthreads == 1;
 }
 
-bool beat_spawn_cancelled(void)
-{
-	return beat_cancellation_point(BEAT_CANCEL_TASKGROUP);
-}
 
 unsigned beat_run_included(void (*fn)(void *), void *data, unsigned flags)
 {
 	struct beat_thread *t = beat_self();
 	return beat_task_run_undeferred(fn, data, task_flags(t, flags));
-}
-
-void beat_event_fulfill(struct beat_task *handle)
-{
-	beat_task_fulfill(handle);
 }
