@@ -173,6 +173,8 @@ void beat_fiber_resume_cont(struct beat_thread *t, struct beat_member *m, struct
 	struct beat_fiber *g = item->cont;
 	if (g->loop_m != m)
 		BEAT_STAT(t, cont_stolen);
+	if (g->task && g->task->home_node != m->node && !(g->task->flags & BEAT_TASK_IMPLICIT))
+		beat_task_off_home(t, g->task);
 	beat_fiber_state_move(g, BEAT_FIBER_CONT, BEAT_FIBER_RUNNING);
 	enter(t, g, m);
 }
@@ -278,6 +280,8 @@ bool beat_fiber_resume_ready(struct beat_thread *t, struct beat_member *m)
 			return false;
 		if (f->loop_m != m)
 			BEAT_STAT(t, migrations);
+		if (f->task && f->task->home_node != m->node && !(f->task->flags & BEAT_TASK_IMPLICIT))
+			beat_task_off_home(t, f->task);
 	}
 	BEAT_STAT(t, resumes);
 	beat_fiber_state_move(f, BEAT_FIBER_PARKED, BEAT_FIBER_RUNNING);

@@ -23,6 +23,8 @@ static short cpu_l3[CPU_SETSIZE];     /* -1: no L3 above the CPU */
 static int num_nodes = 1;
 static bool any_l3;                   /* some CPU has an L3 group */
 static unsigned char *dist;           /* [num_nodes * num_nodes], NULL: default */
+static short os_node[BEAT_MAX_NODES * 4]; /* OS node number -> logical index + 1 (0: unknown) */
+static unsigned char near[BEAT_MAX_NODES][BEAT_MAX_NODES]; /* beat_numa_near */
 
 static void tables_reset(void)
 {
@@ -33,6 +35,27 @@ static void tables_reset(void)
 	any_l3 = false;
 	free(dist);
 	dist = NULL;
+	memset(os_node, 0, sizeof os_node);
+	os_node[0] = 1;
+}
+
+/* Each folded node's others by distance (then by index). */
+static void near_build(void)
+{
+	int n = num_nodes < BEAT_MAX_NODES ? num_nodes : BEAT_MAX_NODES;
+	for (int a = 0; a < n; a++) {
+		int k = 0;
+		for (int b = 0; b < n; b++)
+			if (b != a)
+				near[a][k++] = (unsigned char)b;
+		for (int i = 1; i < k; i++) /* insertion sort: at most 15 */
+			for (int j = i; j > 0 && beat_numa_distance(a, near[a][j]) <
+						 beat_numa_distance(a, near[a][j - 1]); j--) {
+				unsigned char x = near[a][j];
+				near[a][j] = near[a][j - 1];
+				near[a][j - 1] = x;
+			}
+	}
 }
 
 /* The distance matrix hwloc holds for NUMA nodes (latency first), indexed
@@ -78,6 +101,11 @@ static void tables_from(hwloc_topology_t topo, bool machine)
 	tables_reset();
 	int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
 	num_nodes = n > 0 ? n : 1;
+	for (int i = 0; i < n; i++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, (unsigned)i);
+		if (o && o->os_index < sizeof os_node / sizeof os_node[0])
+			os_node[o->os_index] = (short)(o->logical_index + 1);
+	}
 	int npu = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
 	for (int i = 0; i < npu; i++) {
 		hwloc_obj_t pu = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU, (unsigned)i);
@@ -122,6 +150,7 @@ static void numa_load_once(void)
 	if (hwloc_topology_load(topo) == 0)
 		tables_from(topo, file == NULL);
 	hwloc_topology_destroy(topo);
+	near_build();
 }
 
 static pthread_once_t numa_once = PTHREAD_ONCE_INIT;
@@ -147,6 +176,7 @@ bool beat_numa_load_synthetic(const char *desc, const int *distances)
 		for (int i = 0; dist && i < num_nodes * num_nodes; i++)
 			dist[i] = (unsigned char)distances[i];
 	}
+	near_build();
 	return ok;
 }
 
@@ -177,4 +207,16 @@ int beat_numa_distance(int a, int b)
 	if (dist)
 		return dist[a * num_nodes + b];
 	return a == b ? 10 : 20;
+}
+
+int beat_numa_node_of_os(int os)
+{
+	if (os < 0 || os >= (int)(sizeof os_node / sizeof os_node[0]))
+		return -1;
+	return os_node[os] - 1;
+}
+
+const unsigned char *beat_numa_near(int n)
+{
+	return near[n & (BEAT_MAX_NODES - 1)];
 }

@@ -29,6 +29,9 @@
 #include "predict.h"
 
 #define BEAT_CACHELINE 64
+/* Nodes a team tells apart (mailboxes, per-node counts); a machine with
+ * more folds node n onto n % BEAT_MAX_NODES. */
+#define BEAT_MAX_NODES 16
 
 /* ------------------------------------------------------------------ util.c */
 
@@ -50,6 +53,9 @@ void beat_topology_use_file(struct hwloc_topology *topo, const char *path);
 
 void beat_futex_wait(atomic_uint *word, unsigned expected);
 void beat_futex_wake(atomic_uint *word, int count);
+/* With a futex bitset; the wake returns how many it woke. */
+void beat_futex_wait_bits(atomic_uint *word, unsigned expected, unsigned bits);
+int beat_futex_wake_bits(atomic_uint *word, int count, unsigned bits);
 
 static inline void beat_cpu_relax(void)
 {
@@ -154,6 +160,12 @@ bool beat_numa_flat(void);
 int beat_numa_node_of_cpu(int cpu);
 int beat_numa_l3_of_cpu(int cpu);
 int beat_numa_distance(int a, int b);
+/* The node (logical index) of an OS node number, as move_pages reports
+ * them; -1 when unknown. */
+int beat_numa_node_of_os(int os);
+/* The other nodes of a team folded below BEAT_MAX_NODES, nearest first:
+ * order[0 .. nnodes-2] for node n. */
+const unsigned char *beat_numa_near(int n);
 /* victims.c: the BEAT_LEVEL_* of a victim on CPU v for a thief on CPU c;
  * one member's order among members on cpus[n] (NULL when one group or
  * out of memory); every member's order at team formation (crew: the
@@ -296,10 +308,15 @@ struct beat_task {
 	struct beat_task *identity;   /* a promoted record: the stack record it was (lock owner) */
 	uint64_t fp_key;              /* fingerprint (taskclass.h) */
 	uint32_t nchildren;           /* children it has made */
+	uint32_t cost_kc;             /* predicted cost when spawned, in 1024 cycles (0: unknown) */
 	uint16_t depth;               /* nesting depth (implicit tasks: 0) */
 	uint8_t fp_sample;            /* time this task's body */
 	uint8_t pclass;               /* predicted class when it was spawned */
 	uint8_t tied_chained;         /* on its seat's chain of suspended tied tasks (tied.c) */
+	uint8_t home_node;            /* node of the member that made it (BEAT_MAX_NODES folded) */
+	uint8_t migrations;           /* times it started or resumed off its home node (saturates) */
+	int8_t data_node;             /* large tasks: node of most of its data (locality.c) */
+	uint8_t locality;             /* share of its data pages on data_node, in 64ths (0: unknown) */
 	struct beat_task *tied_below; /* the next task down that chain */
 	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
@@ -334,8 +351,17 @@ enum beat_fate beat_task_enqueue(struct beat_task *task, int *worker);
  * queued (beat_task_enqueue), or run at once with the creator left to
  * thieves (BEAT_FATE_CONTINUED). */
 enum beat_fate beat_task_spawn(struct beat_task *task, int *worker);
-/* select.c: where a task that is to be queued goes. */
-enum beat_fate beat_select(struct beat_thread *t, struct beat_task *task, int *worker);
+/* locality.c: a large task's data node and locality, from the pointers in
+ * its argument block (one move_pages query). */
+void beat_locality_probe(struct beat_thread *t, struct beat_task *task, size_t arg_size);
+/* select.c: the node that last started a large task of this fingerprint
+ * (the affinity hint), and noting it. */
+int beat_select_hint(uint64_t fp_key);
+void beat_select_ran(uint64_t fp_key, unsigned node);
+/* select.c: where a task that is to be queued goes: the own deque
+ * (QUEUED, *worker its seat), a node's mailbox (PLACED, *node; *node comes
+ * in as the creator's node) or the priority heap. */
+enum beat_fate beat_select(struct beat_thread *t, struct beat_task *task, int *worker, unsigned *node);
 /* Puts a continuation item on m's deque (the caller owns m) and wakes a
  * sleeping member. */
 void beat_task_push_cont(struct beat_member *m, struct beat_task *item);
@@ -439,7 +465,26 @@ struct beat_member {
 	struct beat_task *narrow;
 	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
 	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
+	unsigned char node;                 /* its NUMA node (victims.c), folded below BEAT_MAX_NODES */
+	unsigned idle_polls;                /* polls in a row that found no work: remote work waits
+					     * for BEAT_REMOTE_PATIENCE of them (task.c) */
 };
+
+/* Work on another node (its mailbox, its members' deques) is for members
+ * of that node. A member looks there only when every member of its own
+ * node is idle, or when it has found nothing for BEAT_REMOTE_PATIENCE polls
+ * in a row (a busy node-mate may make no work for a long time); and only
+ * one member of a node at a time: it brings back a batch for the others
+ * (task.c steal_batch). beat_far_begin says whether m may look, and if so
+ * takes the node's turn; beat_far_end gives it back. */
+#define BEAT_REMOTE_PATIENCE 1024
+bool beat_far_begin(struct beat_member *m);
+void beat_far_end(struct beat_member *m);
+/* mailbox.c: the team's per-node mailboxes. */
+void beat_mail_init(struct beat_team *team);
+void beat_mail_push(struct beat_team *team, unsigned node, struct beat_task *task);
+struct beat_task *beat_mail_take(struct beat_member *m);
+bool beat_mail_any(struct beat_team *team);
 
 /* Tasks queued on a member's own deque (the throttle, the starving test). */
 static inline long beat_task_backlog(struct beat_member *m)
@@ -452,6 +497,17 @@ static inline long beat_task_backlog(struct beat_member *m)
  * per group. */
 struct beat_cg {
 	atomic_int busy;
+};
+
+/* A node's mailbox: a locked list, newest first. */
+struct beat_mailbox {
+	_Alignas(BEAT_CACHELINE) beat_mutex_t lock;
+	struct beat_task *head;
+	atomic_int count;
+	/* when its oldest entry came (cycles; 0: empty), and how long its
+	 * node may take to start it before other nodes may (mailbox.c) */
+	_Atomic uint64_t oldest_at;
+	_Atomic uint64_t wait;
 };
 
 struct beat_team {
@@ -470,8 +526,14 @@ struct beat_team {
 	atomic_uint end_gen;
 	/* explicit tasks */
 	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* explicit tasks made by implicit tasks whose subtree is unfinished */
-	beat_mutex_t inbox_lock;                       /* ready tasks pushed by non-members */
-	struct beat_task *inbox;
+	/* mailboxes, one per NUMA node the team spans (mailbox.c): tasks
+	 * placed for a node, tasks from non-members, completions to finish */
+	struct beat_mailbox mail[BEAT_MAX_NODES];
+	_Alignas(BEAT_CACHELINE) atomic_uint mail_mask; /* bit n: mail[n] holds something */
+	unsigned nnodes;                               /* nodes the members are on (1 + highest) */
+	unsigned char node_members[BEAT_MAX_NODES];    /* members per node */
+	_Alignas(BEAT_CACHELINE) atomic_int node_hungry[BEAT_MAX_NODES]; /* idle members per node */
+	atomic_int node_far_thief[BEAT_MAX_NODES];     /* a member of the node is looking elsewhere */
 	beat_mutex_t prio_lock;                        /* tasks with priority > 0: a max-heap */
 	atomic_int prio_count;
 	int prio_cap;
@@ -510,6 +572,13 @@ struct beat_stats {
 	unsigned long migrations;      /* untied fibers resumed by another thread */
 	unsigned long steals;          /* tasks taken from another member's deque */
 	unsigned long steals_level[3]; /* the same by BEAT_LEVEL_*: same L3, same node, remote */
+	unsigned long steal_batch;     /* extra tasks a remote steal brought along */
+	unsigned long mail_remote;     /* tasks taken from another node's mailbox */
+	unsigned long tasks_on_node[BEAT_MAX_NODES]; /* tasks started, by the member's node */
+	unsigned long task_migrations; /* tasks started or resumed off their home node */
+	unsigned long locality_probes; /* large tasks whose data was looked up (locality.c) */
+	unsigned long locality_pages;  /* data pages found by those lookups */
+	unsigned long placed_node[BEAT_MAX_NODES]; /* large tasks placed in each node's mailbox */
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */
@@ -662,6 +731,9 @@ void beat_fiber_thread_exit(struct beat_thread *t);
 void beat_fiber_atfork_child(void);
 int beat_fiber_count(void);
 size_t beat_fiber_stack_bytes(void);
+/* A task starts or resumes on thread t away from its home node: counted
+ * (BEAT_STATS) and in its migration count. */
+void beat_task_off_home(struct beat_thread *t, struct beat_task *task);
 /* Runs a task's body and completes it (task.c); used by fibers. */
 void beat_task_execute(struct beat_task *task);
 

@@ -13,6 +13,36 @@
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
+/* "N0 N1 ..." over the nodes up to the highest with a non-zero count. */
+static void per_node(char *buf, size_t len, const unsigned long *v)
+{
+	int top = 0;
+	for (int n = 0; n < BEAT_MAX_NODES; n++)
+		if (v[n])
+			top = n;
+	size_t k = 0;
+	buf[0] = 0;
+	for (int n = 0; n <= top && k < len; n++)
+		k += (size_t)snprintf(buf + k, len - k, "%s%lu", n ? " " : "", v[n]);
+}
+
+/* Where tasks ran and how far they moved: printed when the machine has
+ * several nodes, or whenever BEAT_TOPOLOGY names one. */
+static void numa_report(const struct beat_stats *sum)
+{
+	if (beat_numa_nodes() < 2)
+		return;
+	char ran[256], placed[256];
+	per_node(ran, sizeof ran, sum->tasks_on_node);
+	per_node(placed, sizeof placed, sum->placed_node);
+	fprintf(stderr,
+		"beat: stats: numa: tasks started per node: %s; off their home node %lu\n"
+		"beat: stats: numa: remote steal batches brought %lu more tasks; tasks taken from another node's mailbox %lu\n"
+		"beat: stats: numa: data looked up for %lu tasks (%lu pages); placed per node: %s\n",
+		ran, sum->task_migrations, sum->steal_batch, sum->mail_remote, sum->locality_probes,
+		sum->locality_pages, placed);
+}
+
 static void stats_report(void)
 {
 	struct beat_stats sum = {0};
@@ -38,6 +68,15 @@ static void stats_report(void)
 		sum.cont_spawns += LOAD(t->stats.cont_spawns);
 		sum.cont_stolen += LOAD(t->stats.cont_stolen);
 		sum.park_refused += LOAD(t->stats.park_refused);
+		sum.steal_batch += LOAD(t->stats.steal_batch);
+		sum.mail_remote += LOAD(t->stats.mail_remote);
+		sum.task_migrations += LOAD(t->stats.task_migrations);
+		sum.locality_probes += LOAD(t->stats.locality_probes);
+		sum.locality_pages += LOAD(t->stats.locality_pages);
+		for (int n = 0; n < BEAT_MAX_NODES; n++) {
+			sum.tasks_on_node[n] += LOAD(t->stats.tasks_on_node[n]);
+			sum.placed_node[n] += LOAD(t->stats.placed_node[n]);
+		}
 		struct beat_fp_table *tab = t->fp;
 		if (tab) {
 			for (int c = 0; c < BEAT_NCLASS; c++)
@@ -66,6 +105,7 @@ static void stats_report(void)
 	fprintf(stderr, "beat: stats: steals by level: l3 %lu, node %lu, remote %lu\n",
 		sum.steals_level[BEAT_LEVEL_L3], sum.steals_level[BEAT_LEVEL_NODE],
 		sum.steals_level[BEAT_LEVEL_REMOTE]);
+	numa_report(&sum);
 	if (!beat_cfg.classify) {
 		fputs("beat: stats: classification off (BEAT_CLASSIFY=false)\n", stderr);
 		return;

@@ -255,6 +255,10 @@ int beat_submit_general(const struct beat_spawn *s)
 	task->fp_key = key;
 	task->fp_sample = sample;
 	task->pclass = (uint8_t)d.cls;
+	task->cost_kc = d.predicted >= 4e12f ? UINT32_MAX : (uint32_t)(d.predicted / 1024.0f);
+	/* Step 5 needs to know where a medium or large task's data lives. */
+	if (d.cls >= BEAT_CLASS_MEDIUM && d.cls <= BEAT_CLASS_LARGE && beat_cfg.select && t->m->team->nnodes > 1 && d.why == BEAT_WHY_NONE)
+		beat_locality_probe(t, task, s->arg_size);
 	return launch(t, task, s, bflags, prio, &d);
 }
 

@@ -27,7 +27,7 @@ static size_t round_up(size_t x, size_t a)
 }
 
 static void task_free(struct beat_task *task);
-static void inbox_push(struct beat_team *team, struct beat_task *task);
+static void wake_node(struct beat_team *team, unsigned node);
 
 void beat_task_unref(struct beat_task *task)
 {
@@ -127,6 +127,13 @@ static bool discard_detached(struct beat_task *task)
 	return true;
 }
 
+void beat_task_off_home(struct beat_thread *t, struct beat_task *task)
+{
+	BEAT_STAT(t, task_migrations);
+	if (task->migrations != UINT8_MAX)
+		task->migrations++;
+}
+
 void beat_task_execute(struct beat_task *task)
 {
 	if (BEAT_UNLIKELY(task->flags & BEAT_TASK_COMPLETE)) {
@@ -136,6 +143,12 @@ void beat_task_execute(struct beat_task *task)
 	struct beat_thread *t = beat_self();
 	struct beat_task *prev = t->task;
 	t->task = task;
+	unsigned node = t->m->node;
+	BEAT_STAT(t, tasks_on_node[node]);
+	if (BEAT_UNLIKELY(task->home_node != node))
+		beat_task_off_home(t, task);
+	if (task->locality > 0)
+		beat_select_ran(task->fp_key, node);
 	/* A cancelled task is discarded, unless its arguments were built by
 	 * copy constructors: then its body runs (and returns at its first
 	 * cancellation point), so that their destructors run, as in libgomp. */
@@ -175,7 +188,7 @@ static void complete_by_member(struct beat_task *task)
 {
 	struct beat_team *team = task->team;
 	task->flags |= BEAT_TASK_COMPLETE;
-	inbox_push(team, task);
+	beat_mail_push(team, team->members[0].node, task);
 	atomic_thread_fence(memory_order_seq_cst);
 	beat_team_wake(team);
 }
@@ -281,31 +294,36 @@ static struct beat_task *prio_take(struct beat_member *m)
 	return task;
 }
 
-/* The team mailbox: tasks from non-members, large tasks for idle members,
- * completions to finish. Readers peek without the lock. */
-static void inbox_push(struct beat_team *team, struct beat_task *task)
+/* Tasks a steal across nodes takes at most, counting the first: a remote
+ * steal is paid once for a batch of small tasks (a large one comes alone). */
+#define REMOTE_BATCH 8
+
+/* How many more tasks to bring along with first, stolen across nodes from
+ * a deque that still holds left: none with a large task or a continuation,
+ * one more with a medium one, else half of what is left (at most
+ * REMOTE_BATCH in all). */
+static long batch_more(const struct beat_task *first, long left)
 {
-	beat_mutex_lock(&team->inbox_lock);
-	task->next = team->inbox;
-	__atomic_store_n(&team->inbox, task, __ATOMIC_RELEASE);
-	beat_mutex_unlock(&team->inbox_lock);
+	if ((first->flags & BEAT_TASK_CONT) || first->pclass == BEAT_CLASS_LARGE || left <= 0)
+		return 0;
+	if (first->pclass == BEAT_CLASS_MEDIUM)
+		return 1;
+	long more = (left + 1) / 2;
+	return more < REMOTE_BATCH - 1 ? more : REMOTE_BATCH - 1;
 }
 
-/* The newest inbox entry seat m may start (tied.c). */
-static struct beat_task *inbox_take(struct beat_member *m)
+/* A remote steal's extra tasks go on the thief's own deque, where its
+ * node's members can steal them in turn. */
+static void steal_batch(struct beat_member *m, struct beat_deque *victim, const struct beat_task *first)
 {
-	struct beat_team *team = m->team;
-	if (__atomic_load_n(&team->inbox, __ATOMIC_RELAXED) == NULL)
-		return NULL;
-	beat_mutex_lock(&team->inbox_lock);
-	struct beat_task **pp = &team->inbox;
-	while (*pp && !beat_tied_may_start(m->thread, m, *pp))
-		pp = &(*pp)->next;
-	struct beat_task *task = *pp;
-	if (task)
-		__atomic_store_n(pp, task->next, __ATOMIC_RELAXED);
-	beat_mutex_unlock(&team->inbox_lock);
-	return task;
+	long more = batch_more(first, beat_deque_size(victim));
+	for (long i = 0; i < more; i++) {
+		struct beat_task *extra = beat_deque_steal(victim);
+		if (extra == NULL)
+			break;
+		beat_deque_push(&m->deque, extra);
+		BEAT_STAT(m->thread, steal_batch);
+	}
 }
 
 /* One steal from the members [lo, hi) of order (ids), from a random
@@ -321,12 +339,15 @@ static struct beat_task *steal_range(struct beat_member *m, const unsigned *ids,
 	unsigned start = (m->rng >> 8) % n;
 	for (unsigned k = 0; k < n; k++) {
 		unsigned v = ids[lo + (start + k < n ? start + k : start + k - n)];
-		if (beat_deque_size(&team->members[v].deque) == 0)
+		struct beat_deque *d = &team->members[v].deque;
+		if (beat_deque_size(d) == 0)
 			continue;
-		struct beat_task *task = beat_deque_steal(&team->members[v].deque);
+		struct beat_task *task = beat_deque_steal(d);
 		if (task) {
 			BEAT_STAT(m->thread, steals);
 			BEAT_STAT(m->thread, steals_level[level]);
+			if (level == BEAT_LEVEL_REMOTE)
+				steal_batch(m, d, task);
 			return task;
 		}
 	}
@@ -334,18 +355,23 @@ static struct beat_task *steal_range(struct beat_member *m, const unsigned *ids,
 }
 
 /* Victims nearest first (victims.c): kept out of line, so that the flat
- * scan of one-node machines stays as small as it was. */
+ * scan of one-node machines stays as small as it was. Other nodes only
+ * under the rule of beat_far_begin (rt.h). */
 static __attribute__((noinline)) struct beat_task *steal_nearest(struct beat_member *m,
 								 const struct beat_victims *vs)
 {
 	unsigned lo = 0;
-	for (unsigned g = 0; g < vs->ngroups; g++) {
-		struct beat_task *task = steal_range(m, vs->ids, lo, vs->end[g], vs->level[g]);
-		if (task)
-			return task;
+	bool far = false;
+	struct beat_task *task = NULL;
+	for (unsigned g = 0; g < vs->ngroups && !task; g++) {
+		if (vs->level[g] == BEAT_LEVEL_REMOTE && !far && !(far = beat_far_begin(m)))
+			break;
+		task = steal_range(m, vs->ids, lo, vs->end[g], vs->level[g]);
 		lo = vs->end[g];
 	}
-	return NULL;
+	if (far)
+		beat_far_end(m);
+	return task;
 }
 
 /* With a victim order, nearest first; with none (one group), one scan of
@@ -462,6 +488,7 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	task->parent = parent;
 	task->depth = (uint16_t)(parent->depth + (parent->depth != UINT16_MAX));
 	task->team = t->m->team;
+	task->home_node = t->m->node;
 	task->flags = (flags & ~(BEAT_TASK_IMPLICIT | BEAT_TASK_POOLED)) | (task->flags & BEAT_TASK_POOLED);
 	task->priority = priority;
 	task->icv = parent->icv;
@@ -475,12 +502,20 @@ static void task_link(struct beat_thread *t, struct beat_task *task, void (*fn)(
 	}
 }
 
-static void wake_one(struct beat_team *team)
+/* Wakes one sleeping member, one of node's if any sleeps (sleepers wait
+ * with their node's bit when the team spans nodes). */
+static void wake_node(struct beat_team *team, unsigned node)
 {
 	if (atomic_load_explicit(&team->sleepers, memory_order_seq_cst) > 0) {
 		atomic_fetch_add_explicit(&team->wake_seq, 1, memory_order_seq_cst);
-		beat_futex_wake(&team->wake_seq, 1);
+		if (team->nnodes == 1 || beat_futex_wake_bits(&team->wake_seq, 1, 1u << node) <= 0)
+			beat_futex_wake(&team->wake_seq, 1);
 	}
+}
+
+static void wake_one(struct beat_team *team)
+{
+	wake_node(team, beat_tls_self && beat_tls_self->m->team == team ? beat_tls_self->m->node : 0);
 }
 
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
@@ -518,13 +553,16 @@ enum beat_fate beat_task_enqueue(struct beat_task *task, int *worker)
 	struct beat_thread *t = beat_self();
 	struct beat_member *m = t->m;
 	struct beat_team *team = task->team;
-	enum beat_fate where = beat_select(t, task, worker);
+	unsigned node = m->node;
+	enum beat_fate where = beat_select(t, task, worker, &node);
 	switch (where) {
 	case BEAT_FATE_PRIORITY:
 		prio_push(team, task);
 		break;
 	case BEAT_FATE_PLACED:
-		inbox_push(team, task);
+		beat_mail_push(team, node, task);
+		if (m->team == team)
+			t->stats.placed_node[node & (BEAT_MAX_NODES - 1)]++;
 		if (m->team == team && t->fp)
 			t->fp->st.placed++;
 		BEAT_STAT(t, submit_placed);
@@ -538,7 +576,7 @@ enum beat_fate beat_task_enqueue(struct beat_task *task, int *worker)
 	/* Dekker with beat_help_until: our push is visible before we read
 	 * sleepers, or the sleeper sees the work before it sleeps. */
 	atomic_thread_fence(memory_order_seq_cst);
-	wake_one(team);
+	wake_node(team, node);
 	return where;
 }
 
@@ -706,16 +744,20 @@ bool beat_task_run_one(struct beat_member *m)
 		task = steal_any(m);
 		if (task && !beat_tied_may_start(t, m, task)) {
 			/* Taken from a deque that cannot take it back. */
-			inbox_push(team, task);
+			beat_mail_push(team, m->node, task);
 			atomic_thread_fence(memory_order_seq_cst);
 			wake_one(team);
 			task = NULL;
 		}
 	}
 	if (!task)
-		task = inbox_take(m);
-	if (!task)
+		task = beat_mail_take(m);
+	if (!task) {
+		if (m->idle_polls < BEAT_REMOTE_PATIENCE)
+			m->idle_polls++;
 		return false;
+	}
+	m->idle_polls = 0;
 	if (task->flags & BEAT_TASK_CONT) {
 		beat_fiber_resume_cont(m->thread, m, task);
 		return true;
@@ -746,7 +788,7 @@ void beat_team_wake(struct beat_team *team)
 static bool team_has_work(struct beat_team *team)
 {
 	if (atomic_load_explicit(&team->prio_count, memory_order_seq_cst) > 0 ||
-	    __atomic_load_n(&team->inbox, __ATOMIC_SEQ_CST) != NULL)
+	    beat_mail_any(team))
 		return true;
 	for (unsigned i = 0; i < team->nthreads; i++)
 		if (beat_deque_size(&team->members[i].deque) > 0)
@@ -775,7 +817,8 @@ struct helper {
 	unsigned long limit;  /* polls before sleeping (beat_spin_limit) */
 	unsigned long idle;   /* polls since it last found work */
 	bool slept;           /* it slept at least once */
-	bool hungry;          /* counted in team->hungry */
+	bool hungry;          /* counted in team->hungry and node_hungry[hungry_node] */
+	unsigned hungry_node;
 	bool narrowed;        /* it set m->narrow (restored at the end) */
 	struct beat_task *narrow_saved;
 };
@@ -827,7 +870,9 @@ static inline void hungry_maybe_begin(struct helper *h)
 {
 	if (!h->hungry && (h->idle >= HUNGRY_AFTER || h->idle >= h->limit)) {
 		h->hungry = true;
+		h->hungry_node = h->m->node;
 		atomic_fetch_add_explicit(&h->m->team->hungry, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&h->m->team->node_hungry[h->hungry_node], 1, memory_order_relaxed);
 	}
 }
 
@@ -836,6 +881,7 @@ static inline void hungry_end(struct helper *h)
 	if (h->hungry) {
 		h->hungry = false;
 		atomic_fetch_sub_explicit(&h->m->team->hungry, 1, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&h->m->team->node_hungry[h->hungry_node], 1, memory_order_relaxed);
 	}
 }
 
@@ -853,7 +899,10 @@ static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
 	if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(h->t, h->m)) {
 		if (BEAT_UNLIKELY(team->orphaned))
 			beat_team_orphaned_wait();
-		beat_futex_wait(&team->wake_seq, seq);
+		if (team->nnodes > 1)
+			beat_futex_wait_bits(&team->wake_seq, seq, 1u << h->m->node);
+		else
+			beat_futex_wait(&team->wake_seq, seq);
 	}
 	atomic_fetch_sub_explicit(&team->sleepers, 1, memory_order_relaxed);
 	h->idle = h->limit / 2;

@@ -64,6 +64,9 @@ static struct beat_team *team_new(unsigned nthreads)
 	team->nthreads = nthreads;
 	team->members = xcalloc_aligned(nthreads * sizeof(struct beat_member));
 	ws_ring_init(team);
+	beat_mail_init(team);
+	team->nnodes = 1;
+	team->node_members[0] = (unsigned char)(nthreads < 255 ? nthreads : 255);
 	for (unsigned i = 0; i < nthreads; i++) {
 		struct beat_member *m = &team->members[i];
 		m->team = team;
@@ -552,7 +555,7 @@ static void program_thread_exit(void *arg)
 		return;
 	struct beat_member *m = &team->members[0];
 	if (atomic_load(&team->task_count) || atomic_load(&m->itask.children) ||
-	    beat_deque_size(&m->deque) || team->inbox)
+	    beat_deque_size(&m->deque) || beat_mail_any(team))
 		return;
 	beat_depend_table_free(&m->itask);
 	struct beat_cg *cg = team->cg;
@@ -735,8 +738,7 @@ static void forget_team_work(struct beat_team *team)
 		struct beat_deque *d = &team->members[i].deque;
 		atomic_store(&d->bottom, atomic_load(&d->top));
 	}
-	atomic_init(&team->inbox_lock.state, 0);
-	team->inbox = NULL;
+	beat_mail_init(team);
 	atomic_init(&team->prio_lock.state, 0);
 	atomic_store(&team->prio_count, 0);
 	atomic_init(&team->parked_lock.state, 0);

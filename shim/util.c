@@ -116,6 +116,17 @@ void beat_futex_wake(atomic_uint *word, int count)
 	syscall(SYS_futex, (unsigned *)word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
 }
 
+/* The same with a futex bitset: a waker names the waiters it wants. */
+void beat_futex_wait_bits(atomic_uint *word, unsigned expected, unsigned bits)
+{
+	syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_BITSET_PRIVATE, expected, NULL, NULL, bits);
+}
+
+int beat_futex_wake_bits(atomic_uint *word, int count, unsigned bits)
+{
+	return (int)syscall(SYS_futex, (unsigned *)word, FUTEX_WAKE_BITSET_PRIVATE, count, NULL, NULL, bits);
+}
+
 bool beat_mutex_trylock(beat_mutex_t *m)
 {
 	unsigned expected = 0;

@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct victim_key {
 	unsigned id;
@@ -122,6 +123,24 @@ static int place_key(int cpu)
 /* A team formed again (the spare team of its primary thread) on the same
  * nodes and L3 groups keeps its orders: a program of many short regions
  * sorts once, not once per region. */
+/* Each member's node, and the team's nodes and members per node (the
+ * mailboxes and worker selection use them). */
+static void team_nodes(struct beat_team *team, const int *cpus)
+{
+	unsigned n = team->nthreads, top = 0;
+	memset(team->node_members, 0, sizeof team->node_members);
+	for (unsigned i = 0; i < n; i++) {
+		int node = cpus ? beat_numa_node_of_cpu(cpus[i]) : 0;
+		unsigned f = (unsigned)(node < 0 ? 0 : node) & (BEAT_MAX_NODES - 1);
+		team->members[i].node = (unsigned char)f;
+		if (team->node_members[f] < 255)
+			team->node_members[f]++;
+		if (f + 1 > top)
+			top = f + 1;
+	}
+	team->nnodes = top;
+}
+
 void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, int forming_cpu)
 {
 	unsigned n = team->nthreads;
@@ -132,6 +151,7 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 		beat_victims_free(team);
 		for (unsigned i = 0; i < n; i++)
 			team->members[i].flat_level = BEAT_LEVEL_NODE;
+		team_nodes(team, NULL);
 		return;
 	}
 	/* on the heap: a nested team may form on a fiber's small stack */
@@ -151,6 +171,7 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 			c = __atomic_load_n(&crew[i - 1]->cpu, __ATOMIC_RELAXED);
 		cpus[i] = c >= 0 ? c : forming_cpu;
 	}
+	team_nodes(team, cpus);
 	bool same = team->victim_places != NULL;
 	for (unsigned i = 0; same && i < n; i++)
 		same = team->victim_places[i] == place_key(cpus[i]);
