@@ -20,7 +20,7 @@ static uint64_t node_key(const struct beat_weights *w, int i, int data_node, uns
 	uint64_t score = beat_score_node(w, same, locality, a->load, a->cap, a->hint);
 	uint64_t key = score << 32 | (uint64_t)same << 31 |
 		       (uint64_t)(BEAT_SCORE_ONE - beat_score_min64(a->load)) << 8 | (uint64_t)(255 - i);
-	return a->avail ? key : 0;
+	return key & -(uint64_t)(a->avail != 0); /* 0 without members, no branch */
 }
 
 int beat_select_best_node(const struct beat_weights *w, int nnodes, int data_node, unsigned locality,
