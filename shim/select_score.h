@@ -28,7 +28,9 @@
 #define BEAT_SCORE_ONE 64
 /* A score of 1.0 with weights that sum to 100 (100 * 64). */
 #define BEAT_SCORE_SCALE 6400
-/* K: queued tasks per member of the node at which its load is full (64). */
+/* K: queued tasks per member of the node at which its load is full (64);
+ * small, because a task behind K others per member will not start soon
+ * wherever it waits, and 0..3 tasks per member stay apart (16 each). */
 #define BEAT_SCORE_LOAD_FULL 4
 /* The nodes beat_select_best_node considers; with more, nodes 16 and up are
  * never chosen (their workers still steal) and a data node among them
@@ -79,7 +81,7 @@ static inline unsigned beat_score_min64(unsigned x)
 }
 
 /* One node's score (scale above). same, hint: 0 or not; locality, load,
- * cap: 64ths (above 64 counts as 64). No branch but two selects. */
+ * cap: 64ths (above 64 counts as 64). No branch: the clamps are selects. */
 static inline unsigned beat_score_node(const struct beat_weights *w, unsigned same, unsigned locality,
 				       unsigned load, unsigned cap, unsigned hint)
 {
