@@ -576,6 +576,28 @@ static const char *parse_one_euro(const struct env_var *var, const char *text)
 	return NULL;
 }
 
+/* BEAT_SELECT_WEIGHTS: four integers from 0 to 100, not all 0, in the
+ * order locality, load, capability, hint (select_score.h). */
+static const char *parse_select_weights(const struct env_var *var, const char *text)
+{
+	long x[4];
+	const char *s = text;
+	int i;
+	for (i = 0; i < 4; i++) {
+		if (!parse_long(&s, &x[i]) || x[i] < 0 || x[i] > 100)
+			break;
+		if (i < 3) {
+			if (*s != ',')
+				break;
+			s++;
+		}
+	}
+	if (i < 4 || *s != '\0' || x[0] + x[1] + x[2] + x[3] == 0)
+		return "expected four integers from 0 to 100 separated by commas, not all 0";
+	beat_cfg.select_weights = (struct beat_weights){(uint8_t)x[0], (uint8_t)x[1], (uint8_t)x[2], (uint8_t)x[3]};
+	return NULL;
+}
+
 /* ------------------------------------------------------ OMP_DISPLAY_ENV lines */
 
 static void show_number(const struct env_var *var, FILE *f)
@@ -697,6 +719,12 @@ static void show_affinity_format(const struct env_var *var, FILE *f)
 static void show_fiber_stack(const struct env_var *var, FILE *f)
 {
 	fprintf(f, "%zu", beat_fiber_stack_bytes());
+}
+
+static void show_select_weights(const struct env_var *var, FILE *f)
+{
+	const struct beat_weights *w = &beat_cfg.select_weights;
+	fprintf(f, "%d,%d,%d,%d", w->locality, w->load, w->capability, w->hint);
 }
 
 static void show_one_euro(const struct env_var *var, FILE *f)
@@ -826,6 +854,9 @@ static const struct env_var vars[] = {
 	 .help = "smooth measured costs with the One Euro filter (false: the last sample is the prediction)"},
 	{.name = "BEAT_SELECT", SWITCH(select), .dflt = "true",
 	 .help = "worker selection: a task predicted large goes to the team mailbox when members are idle (false: every queued task stays on its creator's deque)"},
+	{.name = "BEAT_SELECT_WEIGHTS", .parse = parse_select_weights, .show = show_select_weights,
+	 .range = "a,b,c,d: 0..100, not all 0", .dflt = "40,30,20,10",
+	 .help = "weights of worker selection's node score: locality, 1 - queue load, capability, affinity hint"},
 	{.name = "BEAT_INLINE", FIELD(inline_factor), .parse = parse_float, .min = 0, .max = 1000000,
 	 .show = show_float, .dflt = "256",
 	 .help = "a task is tiny (run inline) when its predicted cost is below this many spawn costs; 0 never inlines"},

@@ -27,6 +27,7 @@
 #include "abi.h"
 #include "beat_assert.h"
 #include "predict.h"
+#include "select_score.h"
 
 #define BEAT_CACHELINE 64
 /* Nodes a team tells apart (mailboxes, per-node counts); a machine with
@@ -131,6 +132,7 @@ struct beat_config {
 	bool classify;                           /* BEAT_CLASSIFY: fingerprints, classes, inlining */
 	bool predict;                            /* BEAT_PREDICT: One Euro filter (off: last sample) */
 	bool select;                             /* BEAT_SELECT: worker selection places tasks */
+	struct beat_weights select_weights;      /* BEAT_SELECT_WEIGHTS: the score's weights */
 	float inline_factor;                     /* BEAT_INLINE: tiny = below this many spawn costs */
 	struct beat_one_euro_params one_euro;    /* BEAT_ONE_EURO */
 };
