@@ -14,9 +14,11 @@
  *     polls in a row; and
  *   - the mailbox's oldest task has waited longer than twice the predicted
  *     cost of the newest: the node had the time of two whole tasks to
- *     start it.
- *     A creator placing a burst of tasks node by node does not see the
- *     first node's tasks taken by the idle members of the next.
+ *     start it (a creator placing a burst of tasks node by node does not
+ *     see the first node's tasks taken by the idle members of the next);
+ *   - the mailbox holds more than FAR_BACKLOG tasks per member of its
+ *     node: the last few of a node's tasks are left to it (each member
+ *     will start one of them as soon as it is done with its current one).
  * Nobody sleeps while any mailbox holds a task (team_has_work), and the
  * wait is bounded by one predicted task (unknown cost: no wait), so a task
  * is never stranded when its node's members are busy or blocked. */
@@ -69,9 +71,13 @@ void beat_mail_push(struct beat_team *team, unsigned node, struct beat_task *tas
 	beat_mutex_unlock(&box->lock);
 }
 
-/* Has box's oldest task waited the time of a task for its own node? */
-static bool waited_enough(struct beat_mailbox *box)
+#define FAR_BACKLOG 2
+
+/* May members of other nodes take from box, whose node has members? */
+static bool open_to_others(struct beat_mailbox *box, unsigned members)
 {
+	if (atomic_load_explicit(&box->count, memory_order_relaxed) <= (int)(FAR_BACKLOG * members))
+		return false;
 	uint64_t since = atomic_load_explicit(&box->oldest_at, memory_order_relaxed);
 	return since != 0 && beat_cycles() - since > 2 * atomic_load_explicit(&box->wait, memory_order_relaxed);
 }
@@ -120,7 +126,8 @@ struct beat_task *beat_mail_take(struct beat_member *m)
 	bool far = false;
 	for (unsigned k = 0; k + 1 < others; k++) {
 		unsigned n = near[k];
-		if (!(mask & (1u << n)) || team->node_members[n] == 0 || !waited_enough(&team->mail[n]))
+		if (!(mask & (1u << n)) || team->node_members[n] == 0 ||
+		    !open_to_others(&team->mail[n], team->node_members[n]))
 			continue;
 		if (!far && !(far = beat_far_begin(m)))
 			break;

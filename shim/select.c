@@ -41,12 +41,9 @@ void beat_select_ran(uint64_t fp_key, unsigned node)
 		__atomic_store_n(&hint_table[fp_key >> 56], h, __ATOMIC_RELAXED);
 }
 
-/* Mailbox tasks per member at which a node counts as fully loaded (the
- * throttle's bound on a creator's deque, submit.c). */
-#define LOAD_FULL_PER_MEMBER 64
-
-/* The node for a large task of known locality: each node of the team
- * scored from its aggregates. */
+/* The node for a task of known locality: each node of the team scored
+ * from its aggregates (select_score.c): its mailbox's load, its idle
+ * members, whether the affinity hint is there. */
 static unsigned best_node(struct beat_team *team, const struct beat_task *task, unsigned creator)
 {
 	struct beat_node_agg agg[BEAT_MAX_NODES];
@@ -54,18 +51,15 @@ static unsigned best_node(struct beat_team *team, const struct beat_task *task, 
 	int hint = beat_select_hint(task->fp_key);
 	for (unsigned n = 0; n < nn; n++) {
 		unsigned members = team->node_members[n];
-		agg[n].members = members;
-		if (members == 0)
-			continue;
 		unsigned queued = (unsigned)atomic_load_explicit(&team->mail[n].count, memory_order_relaxed);
-		unsigned idle = (unsigned)atomic_load_explicit(&team->node_hungry[n], memory_order_relaxed);
-		unsigned full = members * LOAD_FULL_PER_MEMBER;
-		agg[n].load = queued >= full ? BEAT_SCORE_ONE : queued * BEAT_SCORE_ONE / full;
-		agg[n].cap = idle >= members ? BEAT_SCORE_ONE : idle * BEAT_SCORE_ONE / members;
+		int idle = atomic_load_explicit(&team->node_hungry[n], memory_order_relaxed);
+		agg[n].avail = members > 0;
+		agg[n].load = (uint8_t)beat_score_load(queued, members);
+		agg[n].cap = (uint8_t)beat_score_frac64(idle > 0 ? (unsigned)idle : 0, members);
 		agg[n].hint = hint == (int)n;
 	}
 	int best = beat_select_best_node(&beat_cfg.select_weights, (int)nn, task->data_node,
-					 task->locality, (int)creator, agg);
+					 task->locality, agg);
 	if (beat_cfg.debug)
 		beat_warn("debug: place: data node %d locality %u/64 hint %d -> node %d", task->data_node,
 			  task->locality, hint, best);

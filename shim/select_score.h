@@ -28,10 +28,14 @@
 #define BEAT_SCORE_ONE 64
 /* A score of 1.0 with weights that sum to 100 (100 * 64). */
 #define BEAT_SCORE_SCALE 6400
-/* K: queued tasks per member of the node at which its load is full (64);
- * small, because a task behind K others per member will not start soon
- * wherever it waits, and 0..3 tasks per member stay apart (16 each). */
-#define BEAT_SCORE_LOAD_FULL 4
+/* K: queued tasks per member of the node at which its load is full (64):
+ * the bound the throttle puts on a creator's own deque (submit.c). A
+ * smaller K lets a creator's burst of tasks for one node (a loop over
+ * blocks, node by node) spill onto idle nodes after a few tasks, and the
+ * locality term (at most 40 of 100) then loses to load and idleness (up to
+ * 60): measured in the 2-node VM, K = 4 sent every third block's task to
+ * the wrong node. */
+#define BEAT_SCORE_LOAD_FULL 64
 /* The nodes beat_select_best_node considers; with more, nodes 16 and up are
  * never chosen (their workers still steal) and a data node among them
  * counts as unknown. 16 aggregates fill one cache line. */

@@ -178,8 +178,10 @@ static void check_quantisers(frac_fn *frac, load_fn *load)
 			if (load(q, m) != want)
 				fail("load (queued, members, got, expected)", q, m, load(q, m), want);
 		}
-	if (load(0, 0) != 64 || load(UINT32_MAX, UINT32_MAX) != 16 || load(UINT32_MAX, UINT32_MAX / 4) != 64 ||
-	    load(UINT32_MAX / 8, UINT32_MAX) != 2)
+	if (load(0, 0) != 64 ||
+	    load(UINT32_MAX, UINT32_MAX) != frac64_reference(1, BEAT_SCORE_LOAD_FULL) ||
+	    load(UINT32_MAX, UINT32_MAX / 4) != frac64_reference(4, BEAT_SCORE_LOAD_FULL) ||
+	    load(UINT32_MAX / 8, UINT32_MAX) != frac64_reference(1, 8.0 * BEAT_SCORE_LOAD_FULL))
 		fail("load without members or near 2^32 is wrong", 0, 0, 0, 0);
 }
 
