@@ -319,6 +319,7 @@ struct beat_task {
 	uint8_t migrations;           /* times it started or resumed off its home node (saturates) */
 	int8_t data_node;             /* large tasks: node of most of its data (locality.c) */
 	uint8_t locality;             /* share of its data pages on data_node, in 64ths (0: unknown) */
+	uint8_t block_node;           /* POOLED: node of the thread that first allocated the block */
 	struct beat_task *tied_below; /* the next task down that chain */
 	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
@@ -468,6 +469,7 @@ struct beat_member {
 	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
 	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
 	unsigned char node;                 /* its NUMA node (victims.c), folded below BEAT_MAX_NODES */
+	unsigned char mem_checked;          /* node_memory.c: 1 << BEAT_MEM_* checked */
 	unsigned idle_polls;                /* polls in a row that found no work: remote work waits
 					     * for BEAT_REMOTE_PATIENCE of them (task.c) */
 };
@@ -482,6 +484,12 @@ struct beat_member {
 #define BEAT_REMOTE_PATIENCE 1024
 bool beat_far_begin(struct beat_member *m);
 void beat_far_end(struct beat_member *m);
+/* node_memory.c: the members' structures of a team on several nodes go
+ * to their nodes' memory (at team formation, when the layout changed); a
+ * worker checks where its own structures are (BEAT_STATS). */
+enum { BEAT_MEM_MEMBER, BEAT_MEM_DEQUE, BEAT_MEM_TASKS, BEAT_MEM_STACK };
+void beat_node_memory_place_members(struct beat_team *team);
+void beat_node_memory_check(struct beat_thread *t, struct beat_member *m);
 /* mailbox.c: the team's per-node mailboxes. */
 void beat_mail_init(struct beat_team *team);
 void beat_mail_push(struct beat_team *team, unsigned node, struct beat_task *task);
@@ -581,6 +589,9 @@ struct beat_stats {
 	unsigned long locality_probes; /* large tasks whose data was looked up (locality.c) */
 	unsigned long locality_pages;  /* data pages found by those lookups */
 	unsigned long placed_node[BEAT_MAX_NODES]; /* large tasks placed in each node's mailbox */
+	/* node_memory.c: pages of a worker's own structures found on its node,
+	 * of those checked (BEAT_STATS on a machine of several nodes) */
+	unsigned long mem_local[4], mem_checked[4];
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */
@@ -630,6 +641,7 @@ struct beat_thread {
 	struct beat_thread *all_next;     /* every thread beat knows (stats.c) */
 	int gtid;                         /* global thread id (beat_global_thread_id) */
 	int cpu;                          /* CPU it last reported (victims.c), -1: none yet */
+	unsigned char mem_checked;        /* node_memory.c: 1 << BEAT_MEM_* checked */
 	struct beat_fp_table *fp;         /* what its tasks cost (taskclass.c) */
 };
 

@@ -41,6 +41,13 @@ static void numa_report(const struct beat_stats *sum)
 		"beat: stats: numa: data looked up for %lu tasks (%lu pages); placed per node: %s\n",
 		ran, sum->task_migrations, sum->steal_batch, sum->mail_remote, sum->locality_probes,
 		sum->locality_pages, placed);
+	fprintf(stderr,
+		"beat: stats: numa: workers' pages on their node: members %lu/%lu, deques %lu/%lu, "
+		"task blocks %lu/%lu, fiber stacks %lu/%lu\n",
+		sum->mem_local[BEAT_MEM_MEMBER], sum->mem_checked[BEAT_MEM_MEMBER],
+		sum->mem_local[BEAT_MEM_DEQUE], sum->mem_checked[BEAT_MEM_DEQUE],
+		sum->mem_local[BEAT_MEM_TASKS], sum->mem_checked[BEAT_MEM_TASKS],
+		sum->mem_local[BEAT_MEM_STACK], sum->mem_checked[BEAT_MEM_STACK]);
 }
 
 static void stats_report(void)
@@ -73,6 +80,10 @@ static void stats_report(void)
 		sum.task_migrations += LOAD(t->stats.task_migrations);
 		sum.locality_probes += LOAD(t->stats.locality_probes);
 		sum.locality_pages += LOAD(t->stats.locality_pages);
+		for (int k = 0; k < 4; k++) {
+			sum.mem_local[k] += LOAD(t->stats.mem_local[k]);
+			sum.mem_checked[k] += LOAD(t->stats.mem_checked[k]);
+		}
 		for (int n = 0; n < BEAT_MAX_NODES; n++) {
 			sum.tasks_on_node[n] += LOAD(t->stats.tasks_on_node[n]);
 			sum.placed_node[n] += LOAD(t->stats.placed_node[n]);

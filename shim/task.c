@@ -418,15 +418,20 @@ static struct beat_task *steal_any(struct beat_member *m)
 #define FREE_LIST_MAX 1024
 #endif
 
-static void *block_get(struct beat_thread *t)
+/* A block from t's free list, else a new one (from t's malloc arena, so
+ * first touched by t: on t's node), tagged with t's node. */
+static struct beat_task *block_get(struct beat_thread *t)
 {
-	void *b = t->free_tasks;
+	struct beat_task *b = t->free_tasks;
 	if (b) {
 		t->free_tasks = *(void **)b;
 		t->nfree_tasks--;
 		return b;
 	}
-	return aligned_alloc(TASK_BLOCK_ALIGN, TASK_BLOCK);
+	b = aligned_alloc(TASK_BLOCK_ALIGN, TASK_BLOCK);
+	if (b)
+		b->block_node = t->m ? t->m->node : 0;
+	return b;
 }
 
 static void task_free(struct beat_task *task)
@@ -439,7 +444,10 @@ static void task_free(struct beat_task *task)
 	BEAT_ASSERT(task->identity || atomic_load_explicit(&task->subtree, memory_order_relaxed) == 0);
 	beat_depend_node_free(task);
 	struct beat_thread *t = beat_tls_self;
-	if ((task->flags & BEAT_TASK_POOLED) && t && t->nfree_tasks < FREE_LIST_MAX) {
+	/* A thread keeps only blocks of its own node: one from another node
+	 * goes back to malloc (and so to its own thread's arena). */
+	if ((task->flags & BEAT_TASK_POOLED) && t && t->nfree_tasks < FREE_LIST_MAX &&
+	    (!t->m || task->block_node == t->m->node)) {
 		*(void **)task = t->free_tasks;
 		t->free_tasks = task;
 		t->nfree_tasks++;
@@ -471,9 +479,12 @@ struct beat_task *beat_task_alloc(size_t arg_size, size_t arg_align, void **arg_
 		task = aligned_alloc(align, total);
 	if (!task)
 		beat_fatal("out of memory for a task (%zu bytes)", total);
+	uint8_t node = pooled ? task->block_node : 0;
 	memset(task, 0, sizeof *task);
-	if (pooled)
+	if (pooled) {
 		task->flags = BEAT_TASK_POOLED;
+		task->block_node = node;
+	}
 	task->data = (char *)task + hdr;
 	*arg_out = task->data;
 	return task;
@@ -513,9 +524,10 @@ static void wake_node(struct beat_team *team, unsigned node)
 	}
 }
 
-static void wake_one(struct beat_team *team)
+/* Wakes a sleeper for work member m made visible, one of m's node first. */
+static void wake_one(struct beat_member *m)
 {
-	wake_node(team, beat_tls_self && beat_tls_self->m->team == team ? beat_tls_self->m->node : 0);
+	wake_node(m->team, m->node);
 }
 
 bool beat_task_prepare(struct beat_task *task, void (*fn)(void *), unsigned flags,
@@ -584,7 +596,7 @@ void beat_task_push_cont(struct beat_member *m, struct beat_task *item)
 {
 	beat_deque_push(&m->deque, item);
 	atomic_thread_fence(memory_order_seq_cst);
-	wake_one(m->team);
+	wake_one(m);
 }
 
 enum beat_fate beat_task_spawn(struct beat_task *task, int *worker)
@@ -736,7 +748,7 @@ bool beat_task_run_one(struct beat_member *m)
 			 * deque looked empty. */
 			beat_deque_push(&m->deque, task);
 			atomic_thread_fence(memory_order_seq_cst);
-			wake_one(team);
+			wake_one(m);
 			task = NULL;
 		}
 	}
@@ -746,7 +758,7 @@ bool beat_task_run_one(struct beat_member *m)
 			/* Taken from a deque that cannot take it back. */
 			beat_mail_push(team, m->node, task);
 			atomic_thread_fence(memory_order_seq_cst);
-			wake_one(team);
+			wake_one(m);
 			task = NULL;
 		}
 	}

@@ -433,6 +433,8 @@ static void *worker_main(void *arg)
 		beat_ws_leave(m); /* a construct the outlined code never ended */
 		beat_barrier_end(m);
 		beat_depend_table_free(&m->itask);
+		if (BEAT_UNLIKELY(beat_cfg.stats) && team->nnodes > 1)
+			beat_node_memory_check(t, m);
 		t->m = NULL;
 		t->task = NULL;
 		__atomic_store_n(&t->cpu, sched_getcpu(), __ATOMIC_RELAXED); /* victims.c */

@@ -180,6 +180,8 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 		return;
 	}
 	beat_victims_free(team);
+	if (team->nnodes > 1)
+		beat_node_memory_place_members(team);
 	team->victim_places = malloc(n * sizeof(int));
 	for (unsigned i = 0; i < n; i++) {
 		struct beat_member *m = &team->members[i];
