@@ -155,6 +155,10 @@ int main (int argc, char **argv)
              total, o.blocks, o.kib);
     return 1;
   }
+  /* Blocks are smaller than a transparent huge page: with THP one thread's
+   * first touch would place its neighbours' blocks too. */
+  if (madvise (a, total, MADV_NOHUGEPAGE) != 0 && errno != EINVAL)
+    perror ("numa_locality: madvise(MADV_NOHUGEPAGE)");
   numa = numa_available () >= 0;
   if (numa)
     (void) numa_node_of_cpu (0); /* libnuma's first query is not thread-safe */
@@ -168,6 +172,18 @@ int main (int argc, char **argv)
       for (long i = 0; i < len; i++)
         blk[i] = (double) ((b * 3 + i) % 17) * 0.25;
     }
+  }
+
+  /* Where first touch put the blocks (automatic NUMA balancing may move
+   * them later; each task asks again). */
+  long blocks_on[MAX_NODES] = { 0 };
+  int nodes = numa ? numa_max_node () + 1 : 1;
+  if (nodes > MAX_NODES)
+    nodes = MAX_NODES;
+  for (long b = 0; b < o.blocks; b++) {
+    int n = numa ? data_node (a + b * len, bytes) : 0;
+    if (n >= 0 && n < nodes)
+      blocks_on[n]++;
   }
 
   /* One creator, one task per block, SWEEPS times. */
@@ -188,10 +204,7 @@ int main (int argc, char **argv)
   }
 
   long ntasks = o.sweeps * o.blocks, on = 0, on_later = 0, unknown = 0;
-  long blocks_on[MAX_NODES] = { 0 }, tasks_on[MAX_NODES] = { 0 };
-  int nodes = numa ? numa_max_node () + 1 : 1;
-  if (nodes > MAX_NODES)
-    nodes = MAX_NODES;
+  long tasks_on[MAX_NODES] = { 0 };
   for (long i = 0; i < ntasks; i++) {
     const struct where *w = &rec[i];
     if (w->data_node < 0)
@@ -202,11 +215,6 @@ int main (int argc, char **argv)
     }
     if (w->cpu_node < nodes)
       tasks_on[w->cpu_node]++;
-  }
-  for (long b = 0; b < o.blocks; b++) {
-    int n = numa ? data_node (a + b * len, bytes) : 0;
-    if (n >= 0 && n < nodes)
-      blocks_on[n]++;
   }
   double checksum = 0.0;
   for (long b = 0; b < o.blocks; b++)
