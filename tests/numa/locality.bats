@@ -55,12 +55,23 @@ show() {
 
 # Issue 10's placement (a task's home node from the pointers in its
 # argument block, per-node mailboxes, locality-scored selection) is what
-# makes this pass; without it beat places tasks no better than libgomp.
-@test "beat runs >= 90% of the tasks after the first sweep on their data's node, and >= 1.5x libgomp's share" {
+# makes these two pass; without it beat places tasks no better than libgomp.
+@test "beat runs >= 90% of the tasks after the first sweep on their data's node" {
+    show
+    [ "$(cat "$B.rc")" -eq 0 ]
+    b=$(value on_data_node_after_first "$B.out")
+    echo "beat: $b of the tasks after the first sweep ran on their data's node"
+    awk -v b="$b" 'BEGIN { exit !(b >= 0.90) }'
+}
+
+# libgomp's share is not at chance level: on 2 nodes x 2 CPUs it is about
+# 0.33 in some runs and 0.67 in others (its team queue and the threads'
+# timing line up), and 1.5 x 0.67 is more than every task.
+@test "beat's share of tasks on their data's node after the first sweep is >= 1.5x libgomp's" {
     show
     [ "$(cat "$G.rc")" -eq 0 ] && [ "$(cat "$B.rc")" -eq 0 ]
     g=$(value on_data_node_after_first "$G.out")
     b=$(value on_data_node_after_first "$B.out")
     echo "on the data's node after the first sweep: beat $b, libgomp $g"
-    awk -v b="$b" -v g="$g" 'BEGIN { exit !(b >= 0.90 && b >= 1.5 * g) }'
+    awk -v b="$b" -v g="$g" 'BEGIN { exit !(b >= 1.5 * g) }'
 }
