@@ -99,8 +99,8 @@ check: deps $(LIB) ucontext
 	tests/unit/run
 	bats tests/
 	BEAT_LIB=$(CURDIR)/libbeat-ucontext.so bats -f 'task_(fib|algos|depend)' tests/tasks.bats
-	NUMA_VM_TOOL=$(NUMA_VM_TOOL) tests/numa/run
 	scripts/conformance --lang all --runtime beat --lib $(CURDIR)/$(LIB) --record tests/conformance.record --check
+	NUMA_VM_TOOL=$(NUMA_VM_TOOL) tests/numa/run
 
 stress: $(LIB)
 	scripts/stress
