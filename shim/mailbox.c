@@ -9,9 +9,9 @@
  *
  * A member takes from its own node's mailbox first. Another node's mailbox
  * is for that node's members: a member elsewhere takes from it only when
- *   - the rule for all remote work allows it (beat_far_begin, rt.h): its
- *     whole node is idle, or it has found nothing for BEAT_REMOTE_PATIENCE
- *     polls in a row; and
+ *   - the rule for all remote work allows it (beat_far_begin, rt.h): it has
+ *     found nothing for BEAT_REMOTE_WAIT polls and its whole node is idle,
+ *     or for four times as many; and
  *   - the mailbox's oldest task has waited longer than twice the predicted
  *     cost of the newest: the node had the time of two whole tasks to
  *     start it (a creator placing a burst of tasks node by node does not
@@ -29,8 +29,10 @@ bool beat_far_begin(struct beat_member *m)
 {
 	struct beat_team *team = m->team;
 	unsigned node = m->node;
-	if (m->idle_polls < BEAT_REMOTE_PATIENCE &&
-	    atomic_load_explicit(&team->node_hungry[node], memory_order_relaxed) < (int)team->node_members[node])
+	unsigned wait = (unsigned)beat_cfg.remote_wait;
+	if (m->idle_polls < 4 * wait &&
+	    (m->idle_polls < wait ||
+	     atomic_load_explicit(&team->node_hungry[node], memory_order_relaxed) < (int)team->node_members[node]))
 		return false;
 	int expect = 0;
 	return atomic_load_explicit(&team->node_far_thief[node], memory_order_relaxed) == 0 &&

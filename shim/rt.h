@@ -127,6 +127,7 @@ struct beat_config {
 	size_t thread_stack;                     /* a new thread's default stack (ulimit -s) */
 	int fiber_max;                           /* BEAT_FIBER_MAX */
 	size_t park_max;                         /* BEAT_PARK_MAX: stack bytes parked fibers may hold */
+	int remote_wait;                         /* BEAT_REMOTE_WAIT: idle polls before remote work */
 	int steal;                               /* BEAT_STEAL: enum beat_steal */
 	bool stats;                              /* BEAT_STATS */
 	bool classify;                           /* BEAT_CLASSIFY: fingerprints, classes, inlining */
@@ -475,13 +476,12 @@ struct beat_member {
 };
 
 /* Work on another node (its mailbox, its members' deques) is for members
- * of that node. A member looks there only when every member of its own
- * node is idle, or when it has found nothing for BEAT_REMOTE_PATIENCE polls
- * in a row (a busy node-mate may make no work for a long time); and only
- * one member of a node at a time: it brings back a batch for the others
- * (task.c steal_batch). beat_far_begin says whether m may look, and if so
- * takes the node's turn; beat_far_end gives it back. */
-#define BEAT_REMOTE_PATIENCE 1024
+ * of that node. A member looks there only when it has found nothing for
+ * BEAT_REMOTE_WAIT polls in a row and every member of its own node is idle,
+ * or for four times as many (a busy node-mate may make no work for a long
+ * time); and only one member of a node at a time: it brings back a batch
+ * for the others (task.c steal_batch). beat_far_begin says whether m may
+ * look, and if so takes the node's turn; beat_far_end gives it back. */
 bool beat_far_begin(struct beat_member *m);
 void beat_far_end(struct beat_member *m);
 /* node_memory.c: the members' structures of a team on several nodes go

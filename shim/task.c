@@ -16,6 +16,7 @@
 #include "rt.h"
 #include "taskclass.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -765,7 +766,7 @@ bool beat_task_run_one(struct beat_member *m)
 	if (!task)
 		task = beat_mail_take(m);
 	if (!task) {
-		if (m->idle_polls < BEAT_REMOTE_PATIENCE)
+		if (m->idle_polls < UINT_MAX)
 			m->idle_polls++;
 		return false;
 	}
