@@ -856,7 +856,7 @@ static const struct env_var vars[] = {
 	{.name = "BEAT_PREDICT", SWITCH(predict), .dflt = "true",
 	 .help = "smooth measured costs with the One Euro filter (false: the last sample is the prediction)"},
 	{.name = "BEAT_SELECT", SWITCH(select), .dflt = "true",
-	 .help = "worker selection: a task predicted large goes to the team mailbox when members are idle (false: every queued task stays on its creator's deque)"},
+	 .help = "worker selection: with several NUMA nodes a medium or large task goes to the best-scored node's mailbox; a large task goes to the mailbox when members are idle (false: every queued task stays on its creator's deque)"},
 	{.name = "BEAT_SELECT_WEIGHTS", .parse = parse_select_weights, .show = show_select_weights,
 	 .range = "a,b,c,d: 0..100, not all 0", .dflt = "40,30,20,10",
 	 .help = "weights of worker selection's node score: locality, 1 - queue load, capability, affinity hint"},
