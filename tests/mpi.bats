@@ -71,6 +71,16 @@ mpi_same() {
     fi
     diff -u "$g.out" "$b.out"
     [ "$(grep -c '^beat: stats: threads' "$b.err")" -eq "$np" ]
+    BEAT_MPI_ERR="$b.err"
+}
+
+# masks_are_start FILE: every thread's mask is its rank's start mask
+# (nothing bound), from the program's stderr lines.
+masks_are_start() {
+    awk '$1 == "rank" && $3 == "start" { start[$2] = $4 }
+         $1 == "rank" && $3 == "thread" { mask[$2 " " $4] = $8 }
+         END { for (k in mask) { split(k, r, " "); if (mask[k] != start[r[1]]) { print "rank " k ": " mask[k] " not " start[r[1]]; bad = 1 } }
+               exit bad }' "$1"
 }
 
 # Bind to cores, overloading only where the machine has fewer than 2.
@@ -98,5 +108,17 @@ core_binding() {
 
 @test "mpirun --bind-to none and --bind-to socket: ranks share the CPUs, results as libgomp" {
     mpi_same 2 --bind-to none -x OMP_NUM_THREADS=2
+    # a socket is inside one node (one node here; one each in numa-vm):
+    # node-wide binding leaves every thread on its rank's mask
     mpi_same 2 --bind-to socket -x OMP_NUM_THREADS=2
+    masks_are_start "$BEAT_MPI_ERR"
+}
+
+@test "the mask check can fail: OMP_PROC_BIND=true under --bind-to none binds threads to single CPUs" {
+    [ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+    # beat only: libgomp binds the initial thread before main reads its mask
+    local b="$BATS_TEST_TMPDIR/b"
+    mpi_run "$b" 1 1 --bind-to none -x OMP_NUM_THREADS=2 -x OMP_PROC_BIND=true
+    grep '^rank' "$b.err"
+    if masks_are_start "$b.err"; then false; fi
 }

@@ -3,7 +3,10 @@
  * a reduction, every thread and task noting its CPU and affinity mask.
  * Rank 0 prints, per rank, what must not depend on the runtime (threads,
  * results, whether every thread and task stayed inside the CPUs the rank
- * started with) on stdout, and where each ran on stderr. */
+ * started with) on stdout, and where each ran on stderr. The rank's CPUs
+ * are the initial thread's mask when main starts: under libgomp with
+ * OMP_PROC_BIND set its constructor has bound that thread to one place
+ * already, so such runs are not comparable (beat binds it later). */
 #define _GNU_SOURCE
 #include <mpi.h>
 #include <omp.h>
