@@ -133,10 +133,10 @@ void beat_nodes_assign(struct beat_team *team, const struct beat_member *seat,
 	if (num_usable < 2)
 		return;
 	int p, off, len;
-	if (seat && seat->node_part_len > 0) {
-		p = seat->node;
-		off = seat->node_part_first;
-		len = seat->node_part_len;
+	if (seat && seat->bind_node_len > 0) {
+		p = seat->bind_node;
+		off = seat->bind_node_first;
+		len = seat->bind_node_len;
 	} else {
 		p = usable_of_cpu(forming_cpu);
 		if (p < 0)
@@ -149,7 +149,7 @@ void beat_nodes_assign(struct beat_team *team, const struct beat_member *seat,
 	 * one on the wrong node now reports its new node's first CPU. */
 	for (unsigned i = 1; i < team->nthreads; i++) {
 		struct beat_thread *w = crew[i - 1];
-		int node = team->members[i].node;
+		int node = team->members[i].bind_node;
 		if (usable_of_cpu(__atomic_load_n(&w->cpu, __ATOMIC_RELAXED)) != node)
 			__atomic_store_n(&w->cpu, first_cpu[node], __ATOMIC_RELAXED);
 	}

@@ -50,9 +50,9 @@ static void seat_places(const struct beat_member *seat, int *p, int *off, int *l
 static void seat_set(struct beat_member *m, bool nodes, int place, int off, int len)
 {
 	if (nodes) {
-		m->node = place;
-		m->node_part_first = off;
-		m->node_part_len = len;
+		m->bind_node = place;
+		m->bind_node_first = off;
+		m->bind_node_len = len;
 		return;
 	}
 	m->place = place;

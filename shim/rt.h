@@ -442,8 +442,8 @@ struct beat_member {
 	int place;                          /* place index or -1 */
 	int place_part_first, place_part_len; /* place-partition-var */
 	/* node binding without places (node_bind.c): the usable node of the
-	 * seat and its node partition; node_part_len 0: none */
-	int node, node_part_first, node_part_len;
+	 * seat and its partition of usable nodes; bind_node_len 0: none */
+	int bind_node, bind_node_first, bind_node_len;
 	struct beat_deque deque;
 	unsigned rng;
 	/* tied-task scheduling constraint (tied.c): tied tasks suspended on

@@ -400,8 +400,8 @@ static void bind_seat(struct beat_thread *t, struct beat_member *m)
 	if (m->place >= 0 && m->place != t->bound_place) {
 		beat_bind_to_place(m->place);
 		t->bound_place = m->place;
-	} else if (m->place < 0 && m->node_part_len > 0 && m->node != t->bound_node) {
-		t->bound_node = beat_bind_to_node(m->node) ? m->node : -1;
+	} else if (m->place < 0 && m->bind_node_len > 0 && m->bind_node != t->bound_node) {
+		t->bound_node = beat_bind_to_node(m->bind_node) ? m->bind_node : -1;
 	}
 }
 
