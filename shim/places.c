@@ -18,7 +18,11 @@
  *   turn (wrapping) and sit on their first place;
  * - spread, T > P: places as for close, and each thread's partition is its
  *   own place.
- * The primary thread is never moved: only its partition can narrow. */
+ * The primary thread is never moved: only its partition can narrow.
+ *
+ * node_bind.c uses the spread rule too, over the NUMA nodes that hold a
+ * CPU of the process instead of places: the same functions then fill each
+ * member's node and node partition. */
 #include "rt.h"
 
 #include <stdbool.h>
@@ -42,15 +46,22 @@ static void seat_places(const struct beat_member *seat, int *p, int *off, int *l
 		*p = *off;
 }
 
-static void seat_set(struct beat_member *m, int place, int off, int len)
+/* A member's place and partition, or (nodes) its node and node partition. */
+static void seat_set(struct beat_member *m, bool nodes, int place, int off, int len)
 {
+	if (nodes) {
+		m->bind_node = place;
+		m->bind_node_first = off;
+		m->bind_node_len = len;
+		return;
+	}
 	m->place = place;
 	m->place_part_first = off;
 	m->place_part_len = len;
 }
 
 /* close, and spread with more threads than places (unit partitions). */
-static void fill_in_turn(struct beat_team *team, int p, int off, int len, bool unit)
+static void fill_in_turn(struct beat_team *team, bool nodes, int p, int off, int len, bool unit)
 {
 	unsigned n = team->nthreads;
 	unsigned per = n > (unsigned)len ? n / (unsigned)len : 1;
@@ -59,26 +70,26 @@ static void fill_in_turn(struct beat_team *team, int p, int off, int len, bool u
 		unsigned step = i < extra_from ? i / per : i - extra_from;
 		int place = off + (int)(((unsigned)(p - off) + step) % (unsigned)len);
 		if (unit)
-			seat_set(&team->members[i], place, place, 1);
+			seat_set(&team->members[i], nodes, place, place, 1);
 		else
-			seat_set(&team->members[i], place, off, len);
+			seat_set(&team->members[i], nodes, place, off, len);
 	}
 }
 
 /* spread with no more threads than places. */
-static void spread_subpartitions(struct beat_team *team, int p, int off, int len)
+static void spread_subpartitions(struct beat_team *team, bool nodes, int p, int off, int len)
 {
 	int n = (int)team->nthreads;
 	int s = len / n;
 	int long_end = off + (s + 1) * (len % n); /* subpartitions before it have s + 1 places */
 	int start = p < long_end ? p - (p - off) % (s + 1) : p - (p - long_end) % s;
-	seat_set(&team->members[0], p, start, start < long_end ? s + 1 : s);
+	seat_set(&team->members[0], nodes, p, start, start < long_end ? s + 1 : s);
 	int q = start;
 	for (int i = 1; i < n; i++) {
 		q += q < long_end ? s + 1 : s;
 		if (q >= off + len)
 			q = off;
-		seat_set(&team->members[i], q, q, q < long_end ? s + 1 : s);
+		seat_set(&team->members[i], nodes, q, q, q < long_end ? s + 1 : s);
 	}
 }
 
@@ -92,13 +103,23 @@ void beat_places_assign(struct beat_team *team, const struct beat_member *seat,
 	unsigned n = team->nthreads;
 	if (n <= 1 || bind == BEAT_BIND_PRIMARY || bind == BEAT_BIND_FALSE) {
 		for (unsigned i = 0; i < n; i++)
-			seat_set(&team->members[i], p, off, len);
+			seat_set(&team->members[i], false, p, off, len);
 		return;
 	}
 	if (bind == BEAT_BIND_SPREAD && n <= (unsigned)len)
-		spread_subpartitions(team, p, off, len);
+		spread_subpartitions(team, false, p, off, len);
 	else
-		fill_in_turn(team, p, off, len, bind == BEAT_BIND_SPREAD);
+		fill_in_turn(team, false, p, off, len, bind == BEAT_BIND_SPREAD);
+}
+
+void beat_places_spread_nodes(struct beat_team *team, int p, int off, int len)
+{
+	if (team->nthreads <= 1)
+		seat_set(&team->members[0], true, p, off, len);
+	else if (team->nthreads <= (unsigned)len)
+		spread_subpartitions(team, true, p, off, len);
+	else
+		fill_in_turn(team, true, p, off, len, true);
 }
 
 int beat_place_of_seat(const struct beat_member *seat)

@@ -206,6 +206,8 @@ long beat_places_parse(const char *text, long cpu_limit, struct beat_cpubits **p
 bool beat_start_affinity(cpu_set_t *set);
 /* Binds the calling thread to place p (no-op when p < 0). */
 void beat_bind_to_place(int p);
+/* The CPUs the process started with (the list beat_num_cpus counts). */
+int beat_allowed_cpus(const int **cpus);
 
 struct beat_team;
 struct beat_member;
@@ -213,6 +215,17 @@ struct beat_member;
  * encountering seat and the team's bind policy (no-op without places). */
 void beat_places_assign(struct beat_team *team, const struct beat_member *seat,
 			enum beat_bind bind);
+/* The spread rule over usable nodes (node_bind.c): every seat's node and
+ * node partition, the primary's node p in the partition [off, off + len). */
+void beat_places_spread_nodes(struct beat_team *team, int p, int off, int len);
+/* node_bind.c: with no binding asked for and CPUs on several NUMA nodes,
+ * each new team's seats get nodes (the encountering seat's partition, else
+ * every usable node from the node of forming_cpu on), and crew threads a
+ * CPU hint on their node for victims.c; a no-op when node binding is off.
+ * beat_bind_to_node gives the calling thread the CPUs of usable node n. */
+void beat_nodes_assign(struct beat_team *team, const struct beat_member *seat,
+		       struct beat_thread *const *crew, int forming_cpu);
+bool beat_bind_to_node(int n);
 /* The seat's place (the initial thread's, before its first region: 0), -1
  * without places; its place partition (length 0 without places). */
 int beat_place_of_seat(const struct beat_member *seat);
@@ -458,6 +471,9 @@ struct beat_member {
 	unsigned long long ord_len;         /* ordered: length of our chunk (0: none) */
 	int place;                          /* place index or -1 */
 	int place_part_first, place_part_len; /* place-partition-var */
+	/* node binding without places (node_bind.c): the usable node of the
+	 * seat and its partition of usable nodes; bind_node_len 0: none */
+	int bind_node, bind_node_first, bind_node_len;
 	struct beat_deque deque;
 	unsigned rng;
 	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
@@ -621,6 +637,7 @@ struct beat_thread {
 	bool exiting;
 	pthread_t pth;
 	int bound_place;         /* place this OS thread is bound to, -1 none */
+	int bound_node;          /* usable node whose CPUs are its mask (node_bind.c), -1 none */
 	unsigned long shown_affinity; /* OMP_DISPLAY_AFFINITY: size of the last outermost team it led */
 	struct beat_team *initial_team;
 	struct beat_team *spare_team; /* last team this thread led, kept for reuse */

@@ -150,6 +150,7 @@ static struct beat_thread *thread_reuse(bool is_worker)
 	t->crew_len = 0; /* another thread's preferences (after fork: workers that are gone) */
 	t->exiting = false;
 	t->bound_place = -1;
+	t->bound_node = -1;
 	t->shown_affinity = 0;
 	t->initial_team = NULL;
 	t->spare_team = NULL;
@@ -173,6 +174,7 @@ static struct beat_thread *thread_new(bool is_worker, bool initial)
 	t->gtid = initial ? 0 : atomic_fetch_add_explicit(&next_gtid, 1, memory_order_relaxed);
 	t->is_worker = is_worker;
 	t->bound_place = -1;
+	t->bound_node = -1;
 	t->cpu = -1;
 	/* Records are never freed, so the list only grows (lock-free push). */
 	struct beat_thread *head = atomic_load_explicit(&all_threads, memory_order_relaxed);
@@ -393,11 +395,16 @@ static bool team_shows_affinity(struct beat_thread *t, struct beat_team *team,
 	return show;
 }
 
+/* A seat's place binds its thread to the place; without places, a seat's
+ * node (node_bind.c: workers only, the primary's seat never binds) to that
+ * node's CPUs. Nothing is asked of the OS while the thread is bound so. */
 static void bind_seat(struct beat_thread *t, struct beat_member *m)
 {
 	if (m->place >= 0 && m->place != t->bound_place) {
 		beat_bind_to_place(m->place);
 		t->bound_place = m->place;
+	} else if (m->place < 0 && m->bind_node_len > 0 && m->bind_node != t->bound_node) {
+		t->bound_node = beat_bind_to_node(m->bind_node) ? m->bind_node : -1;
 	}
 }
 
@@ -630,7 +637,9 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	if (bind != BEAT_BIND_FALSE && proc_bind != BEAT_BIND_FALSE)
 		bind = proc_bind;
 	beat_places_assign(team, outer, bind);
-	beat_victims_team(team, t->crew, sched_getcpu());
+	int cpu = sched_getcpu();
+	beat_nodes_assign(team, outer, t->crew, cpu);
+	beat_victims_team(team, t->crew, cpu);
 	/* The members' bind-var: the OMP_PROC_BIND list's entry for the new
 	 * level, else the policy this team was formed with (as libgomp). */
 	bool listed = encountering->icv.list_level < beat_cfg.bind_list_len;

@@ -295,3 +295,9 @@ void beat_bind_to_place(int p)
 		CPU_SET(beat_places[p].cpus[i], &set);
 	pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
+
+int beat_allowed_cpus(const int **cpus)
+{
+	*cpus = allowed_cpus;
+	return num_allowed;
+}

@@ -299,3 +299,107 @@ display_same() {
     OMP_AFFINITY_FORMAT="$fmt" run_both affinity_format 2 display
     diff <(grep -v '^libgomp: \|^beat: ' "$GOMP_ERR") <(grep -v '^libgomp: \|^beat: ' "$BEAT_ERR")
 }
+
+# ------------------------------------------------------- node-wide binding
+# With no binding asked for, beat binds workers node-wide on machines with
+# several NUMA nodes (shim/node_bind.c; tests/numa/binding.bats checks it on
+# a real multi-node kernel). Here: nothing changes on this one-node machine,
+# and a BEAT_TOPOLOGY file's nodes count only through CPUs that exist and
+# that the process may use. build/tests/numa_where prints one line per
+# thread: "region R thread I.J cpu C node N mask CPUS masknodes NODES bind B
+# place P".
+
+# where OUT ENV...: numa_where 2 regions under beat (ENV: variables, or a
+# command such as taskset -c 1 before the program).
+where() {
+    local out=$1
+    shift
+    build_program numa_where
+    timeout -k 5 "$RUN_TIMEOUT" env LD_PRELOAD="$BEAT_LIB" "$@" "$BUILD_DIR/numa_where" 2 \
+        >"$out" 2>"$out.err" </dev/null
+}
+
+# masks FILE: "thread mask" per line.
+masks() {
+    awk '$1 == "region" { print $4, $10 }' "$1" | sort -u
+}
+
+# affinity_calls ENV...: sched_setaffinity calls of numa_where under beat.
+affinity_calls() {
+    local log="$BATS_TEST_TMPDIR/strace.$RANDOM"
+    timeout -k 5 "$RUN_TIMEOUT" strace -f -e trace=sched_setaffinity -o "$log" \
+        env LD_PRELOAD="$BEAT_LIB" "$@" "$BUILD_DIR/numa_where" 2 >/dev/null 2>&1 </dev/null
+    grep -c 'sched_setaffinity(' "$log" || true
+}
+
+# A synthetic hwloc XML topology (lstopo-no-graphics --input DESC).
+topology_xml() {
+    command -v lstopo-no-graphics >/dev/null || skip "lstopo-no-graphics (hwloc) not installed"
+    local f="$BATS_TEST_TMPDIR/topo.$RANDOM.xml"
+    lstopo-no-graphics --input "$1" --of xml "$f"
+    echo "$f"
+}
+
+@test "no binding asked on this one-node machine: masks untouched as under libgomp, no affinity call" {
+    build_program numa_where
+    local g="$BATS_TEST_TMPDIR/g" b="$BATS_TEST_TMPDIR/b"
+    OMP_NUM_THREADS=4 where "$b"
+    timeout -k 5 "$RUN_TIMEOUT" env -u LD_PRELOAD GOMP_SPINCOUNT=1000 OMP_NUM_THREADS=4 \
+        "$BUILD_DIR/numa_where" 2 >"$g" </dev/null
+    diff <(masks "$g") <(masks "$b")
+    diff <(awk '$1 == "region" { print $14, $16 }' "$g" | sort -u) \
+        <(awk '$1 == "region" { print $14, $16 }' "$b" | sort -u)
+    require_beat
+    command -v strace >/dev/null || skip "strace not installed"
+    [ "$(affinity_calls OMP_NUM_THREADS=4)" -eq 0 ]
+    # the count sees binding when there is some
+    [ "$(affinity_calls OMP_NUM_THREADS=2 OMP_PROC_BIND=true)" -gt 0 ]
+}
+
+@test "BEAT_TOPOLOGY of two one-CPU nodes: workers bound to their node's CPU, the primary never" {
+    require_beat
+    require_two_cpus
+    local xml b="$BATS_TEST_TMPDIR/b"
+    xml=$(topology_xml "node:2 pu:1")
+    BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=4 where "$b"
+    cat "$b"
+    # the primary keeps the mask it started with; the workers, one CPU each, both used
+    [ "$(awk '$1 == "region" && $4 == "0.0" { print $10 }' "$b" | sort -u)" = "0,1" ]
+    [ "$(awk '$1 == "region" && $4 != "0.0" { print $10 }' "$b" | sort -u | tr '\n' ' ')" = "0 1 " ]
+    # not a place binding: bind-var false, no place
+    [ -z "$(awk '$1 == "region" && ($14 != 0 || $16 != -1)' "$b")" ]
+    grep -q '^places 0$' "$b"
+    # nested teams stay on their outer thread's node
+    build_program numa_where
+    BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=2 timeout -k 5 "$RUN_TIMEOUT" env LD_PRELOAD="$BEAT_LIB" \
+        "$BUILD_DIR/numa_where" 1 2 >"$b.n" </dev/null
+    cat "$b.n"
+    [ "$(awk '$4 == "1.0" { print $10 }' "$b.n")" = "$(awk '$4 == "1.1" { print $10 }' "$b.n")" ]
+    [ "$(awk '$4 == "1.0" { print $10 }' "$b.n")" != "$(awk '$4 == "0.1" { print $10 }' "$b.n")" ]
+}
+
+@test "BEAT_TOPOLOGY of two nodes: OMP_PROC_BIND=false, GOMP_CPU_AFFINITY or a start mask in one node bind nothing" {
+    require_beat
+    require_two_cpus
+    local xml b="$BATS_TEST_TMPDIR/b"
+    xml=$(topology_xml "node:2 pu:1")
+    BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=4 OMP_PROC_BIND=false where "$b"
+    [ "$(awk '$1 == "region" { print $10 }' "$b" | sort -u)" = "0,1" ]
+    BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=4 GOMP_CPU_AFFINITY=0-1 where "$b"
+    [ "$(awk '$1 == "region" { print $10 }' "$b" | sort -u)" = "0,1" ]
+    BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=4 where "$b" taskset -c 1
+    [ "$(awk '$1 == "region" { print $10 }' "$b" | sort -u)" = "1" ]
+    command -v strace >/dev/null || skip "strace not installed"
+    [ "$(affinity_calls BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=4 OMP_PROC_BIND=false)" -eq 0 ]
+}
+
+@test "BEAT_TOPOLOGY whose second node has only CPUs that do not exist here: nothing bound" {
+    require_beat
+    local n xml b="$BATS_TEST_TMPDIR/b"
+    n=$(nproc --all)
+    xml=$(topology_xml "node:2 pu:$n")
+    BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=4 where "$b"
+    [ "$(awk '$1 == "region" { print $10 }' "$b" | sort -u | wc -l)" -eq 1 ]
+    command -v strace >/dev/null || skip "strace not installed"
+    [ "$(affinity_calls BEAT_TOPOLOGY="$xml" OMP_NUM_THREADS=4)" -eq 0 ]
+}
