@@ -62,12 +62,14 @@ static bool throttled(struct beat_thread *t)
 	return beat_task_backlog(m) > (long)(THROTTLE_PER_THREAD * m->team->nthreads);
 }
 
-/* Holding a tiny task back would starve someone: more members are idle
- * than our deque has tasks for them to steal. */
+/* Holding a tiny task back would starve someone: more members of our node
+ * are idle than our deque has tasks for them to steal. (Members of other
+ * nodes are not fed tiny tasks: a steal across nodes is worth only a
+ * larger one, and they wait for work before looking there, rt.h.) */
 static inline bool starving(struct beat_thread *t)
 {
 	struct beat_member *m = t->m;
-	int hungry = atomic_load_explicit(&m->team->hungry, memory_order_relaxed);
+	int hungry = atomic_load_explicit(&m->team->node_hungry[m->node], memory_order_relaxed);
 	return hungry > 0 && beat_task_backlog(m) < hungry;
 }
 
