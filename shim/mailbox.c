@@ -19,9 +19,11 @@
  *   - the mailbox holds more than FAR_BACKLOG tasks per member of its
  *     node: the last few of a node's tasks are left to it (each member
  *     will start one of them as soon as it is done with its current one).
- * Nobody sleeps while any mailbox holds a task (team_has_work), and the
- * wait is bounded by one predicted task (unknown cost: no wait), so a task
- * is never stranded when its node's members are busy or blocked. */
+ * Both conditions fall once the taker has found nothing for four times
+ * BEAT_REMOTE_WAIT polls: nobody sleeps while any mailbox holds a task
+ * (team_has_work), so a task is never stranded, whether its node's members
+ * are busy or blocked or only a member elsewhere may start it (tied
+ * tasks). */
 #include "rt.h"
 #include "taskclass.h"
 
@@ -125,11 +127,14 @@ struct beat_task *beat_mail_take(struct beat_member *m)
 		return NULL;
 	const unsigned char *near = beat_numa_near((int)own);
 	unsigned others = team->nnodes < BEAT_MAX_NODES ? team->nnodes : BEAT_MAX_NODES;
+	/* After the long wait any mailbox is open: a task that only some member
+	 * elsewhere may start (tied tasks) must not wait for a backlog. */
+	bool long_idle = m->idle_polls >= 4u * (unsigned)beat_cfg.remote_wait;
 	bool far = false;
 	for (unsigned k = 0; k + 1 < others; k++) {
 		unsigned n = near[k];
 		if (!(mask & (1u << n)) || team->node_members[n] == 0 ||
-		    !open_to_others(&team->mail[n], team->node_members[n]))
+		    (!long_idle && !open_to_others(&team->mail[n], team->node_members[n])))
 			continue;
 		if (!far && !(far = beat_far_begin(m)))
 			break;

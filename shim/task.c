@@ -756,8 +756,10 @@ bool beat_task_run_one(struct beat_member *m)
 	if (!task) {
 		task = steal_any(m);
 		if (task && !beat_tied_may_start(t, m, task)) {
-			/* Taken from a deque that cannot take it back. */
-			beat_mail_push(team, m->node, task);
+			/* Taken from a deque that cannot take it back: to the
+			 * mailbox of the node it was made on, where its creator's
+			 * node-mates look first. */
+			beat_mail_push(team, task->home_node, task);
 			atomic_thread_fence(memory_order_seq_cst);
 			wake_one(m);
 			task = NULL;
