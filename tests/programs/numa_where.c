@@ -78,6 +78,10 @@ int main (int argc, char **argv)
   int inner = argc > 2 ? atoi (argv[2]) : 0;
   if (inner > 0)
     omp_set_max_active_levels (2);
+  /* libnuma builds its CPU-to-node map on first use, without a lock:
+     build it here, before threads ask. */
+  if (numa_available () >= 0)
+    (void) numa_node_of_cpu (0);
   printf ("places %d\n", omp_get_num_places ());
   for (int r = 0; r < regions; r++)
     {
