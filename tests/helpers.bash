@@ -196,3 +196,18 @@ run_gomp_only() {
     GOMP_OUT="$g.out" GOMP_ERR="$g.err" GOMP_RC=0
     run_gomp "$g" "$threads" "$BUILD_DIR/$name" "$@" || GOMP_RC=$?
 }
+
+# take_prefix WORD... -- ARGS...: the words before "--" (a command prefix such
+# as `taskset -c 0`) into the array PREFIX, and in PREFIX_SHIFT how many
+# arguments (the "--" included) the caller shifts to reach ARGS.
+take_prefix() {
+    PREFIX=()
+    PREFIX_SHIFT=0
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+        PREFIX+=("$1")
+        shift
+        PREFIX_SHIFT=$((PREFIX_SHIFT + 1))
+    done
+    [ "$#" -gt 0 ] && PREFIX_SHIFT=$((PREFIX_SHIFT + 1))
+    return 0
+}

@@ -31,11 +31,9 @@ err_lines() {
 # must name the same bad values (err_lines) and be otherwise the same.
 places_same() {
     local prefix=()
-    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
-        prefix+=("$1")
-        shift
-    done
-    shift
+    take_prefix "$@"
+    shift "$PREFIX_SHIFT"
+    prefix=("${PREFIX[@]}")
     build_program places
     local g="$BATS_TEST_TMPDIR/g.$RANDOM" b="$BATS_TEST_TMPDIR/b.$RANDOM"
     local rc_g=0 rc_b=0

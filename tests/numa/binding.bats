@@ -51,11 +51,9 @@ where_run() {
     local out=$1 preload=$2
     shift 2
     local prefix=()
-    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
-        prefix+=("$1")
-        shift
-    done
-    shift
+    take_prefix "$@"
+    shift "$PREFIX_SHIFT"
+    prefix=("${PREFIX[@]}")
     local rc=0
     if [ -n "$preload" ]; then
         timeout -k 5 "$RUN_TIMEOUT" env LD_PRELOAD="$BEAT_LIB" "${prefix[@]}" \
@@ -112,11 +110,9 @@ distinct_worker_nodes() {
 thread_binds() {
     command -v strace >/dev/null || { echo skip; return 0; }
     local prefix=()
-    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
-        prefix+=("$1")
-        shift
-    done
-    shift
+    take_prefix "$@"
+    shift "$PREFIX_SHIFT"
+    prefix=("${PREFIX[@]}")
     local log="$BATS_TEST_TMPDIR/strace.$RANDOM"
     timeout -k 5 "$RUN_TIMEOUT" "${prefix[@]}" strace -f -e trace=sched_setaffinity -o "$log" \
         "$@" >/dev/null 2>&1 </dev/null
