@@ -165,6 +165,7 @@ enum beat_inline_why {
 	BEAT_WHY_THROTTLE,   /* the creator's deque was over the throttle */
 	BEAT_WHY_CLASS,      /* predicted tiny (classification) */
 	BEAT_WHY_POLICY,     /* continuation stealing ran the child first */
+	BEAT_WHY_MEMGATE,    /* memory pressure (mempressure.c) */
 };
 
 /* Everything the decision saw and chose, when the caller asks for it. */

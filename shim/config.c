@@ -721,6 +721,36 @@ static void show_fiber_stack(const struct env_var *var, FILE *f)
 	fprintf(f, "%zu", beat_fiber_stack_bytes());
 }
 
+/* BEAT_MEMGATE_LEVELS: four integers from 1 to 100, rising: the share of
+ * the memory cgroup's limit in use at which the level is low, medium, high,
+ * critical (mempressure.c). */
+static const char *parse_memgate_levels(const struct env_var *var, const char *text)
+{
+	long x[4];
+	const char *s = text;
+	int i;
+	for (i = 0; i < 4; i++) {
+		if (!parse_long(&s, &x[i]) || x[i] < 1 || x[i] > 100 || (i > 0 && x[i] <= x[i - 1]))
+			break;
+		if (i < 3) {
+			if (*s != ',')
+				break;
+			s++;
+		}
+	}
+	if (i < 4 || *s != '\0')
+		return "expected four rising integers from 1 to 100 separated by commas";
+	for (i = 0; i < 4; i++)
+		beat_cfg.memgate_levels[i] = (int)x[i];
+	return NULL;
+}
+
+static void show_memgate_levels(const struct env_var *var, FILE *f)
+{
+	const int *l = beat_cfg.memgate_levels;
+	fprintf(f, "%d,%d,%d,%d", l[0], l[1], l[2], l[3]);
+}
+
 static void show_select_weights(const struct env_var *var, FILE *f)
 {
 	const struct beat_weights *w = &beat_cfg.select_weights;
@@ -860,6 +890,13 @@ static const struct env_var vars[] = {
 	{.name = "BEAT_SELECT_WEIGHTS", .parse = parse_select_weights, .show = show_select_weights,
 	 .range = "a,b,c,d: 0..100, not all 0", .dflt = "40,30,20,10",
 	 .help = "weights of worker selection's node score: locality, 1 - queue load, capability, affinity hint"},
+	{.name = "BEAT_MEMGATE", SWITCH(memgate), .dflt = "true",
+	 .help = "memory-pressure gate: under critical pressure (or high, for tasks of 512 KiB of arguments or more) new tasks run at once, depth first"},
+	{.name = "BEAT_MEMGATE_LEVELS", .parse = parse_memgate_levels, .show = show_memgate_levels,
+	 .range = "a,b,c,d: rising, 1..100", .dflt = "50,70,80,90",
+	 .help = "percent of the memory cgroup's limit in use at which pressure is low, medium, high, critical"},
+	{.name = "BEAT_MEMGATE_SOURCE", ANY_TEXT, .dflt = "auto", .flags = DESCRIBED,
+	 .help = "where the pressure level comes from: auto (cgroup, /proc/meminfo, PSI) or file:PATH (a file holding none, low, medium, high or critical; tests)"},
 	{.name = "BEAT_INLINE", FIELD(inline_factor), .parse = parse_float, .min = 0, .max = 1000000,
 	 .show = show_float, .dflt = "256",
 	 .help = "a task is tiny (run inline) when its predicted cost is below this many spawn costs; 0 never inlines"},

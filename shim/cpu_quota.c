@@ -87,59 +87,6 @@ static int walk_up(const char *mount, const char *rel, int (*limit_of)(const cha
 	return best;
 }
 
-/* Does the comma list name the controller "cpu" (not only cpuacct)? */
-static bool names_cpu(const char *controllers)
-{
-	const char *p = controllers;
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		if (len == 3 && strncmp(p, "cpu", 3) == 0)
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
-
-/* The mount point of the v1 hierarchy with the cpu controller (v1) or of
- * cgroup2 (v2), from /proc/self/mountinfo, and which cgroup of the
- * hierarchy is mounted there (root: "/" unless a container mounted only
- * its own subtree). */
-static bool find_mount(bool v2, char *out, size_t n, char *root, size_t rn)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return false;
-	char line[1024];
-	bool found = false;
-	while (!found && fgets(line, sizeof line, f)) {
-		char mnt[512], fstype[64], super[512], mroot[512];
-		const char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%*s %*s %*s %511s %511s", mroot, mnt) != 2 ||
-		    sscanf(dash + 3, "%63s %*s %511s", fstype, super) != 2)
-			continue;
-		if (v2 ? strcmp(fstype, "cgroup2") == 0 : (strcmp(fstype, "cgroup") == 0 && names_cpu(super))) {
-			found = strlen(mnt) < n && strlen(mroot) < rn;
-			if (found) {
-				strcpy(out, mnt);
-				strcpy(root, mroot);
-			}
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* The cgroup path rel as seen below a mount of the cgroup root. */
-static const char *below(const char *rel, const char *root)
-{
-	size_t len = strlen(root);
-	if (strcmp(root, "/") != 0 && strncmp(rel, root, len) == 0 && (rel[len] == '/' || rel[len] == '\0'))
-		return rel[len] ? rel + len : "/";
-	return rel;
-}
-
 static int quota_cpus(void)
 {
 	FILE *f = fopen("/proc/self/cgroup", "re");
@@ -149,18 +96,15 @@ static int quota_cpus(void)
 	int best = INT_MAX;
 	char mount[512], root[512];
 	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = '\0';
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
+		const char *controllers, *rel;
+		if (!beat_cgroup_line(line, &controllers, &rel))
 			continue;
-		*c2 = '\0';
-		const char *controllers = c1 + 1, *rel = c2 + 1;
 		int n = INT_MAX;
-		if (*controllers == '\0' && find_mount(true, mount, sizeof mount, root, sizeof root))
-			n = walk_up(mount, below(rel, root), read_cpu_max);
-		else if (names_cpu(controllers) && find_mount(false, mount, sizeof mount, root, sizeof root))
-			n = walk_up(mount, below(rel, root), read_cfs);
+		if (*controllers == '\0' && beat_cgroup_mount(NULL, mount, sizeof mount, root, sizeof root))
+			n = walk_up(mount, beat_cgroup_below(rel, root), read_cpu_max);
+		else if (beat_cgroup_names(controllers, "cpu") &&
+			 beat_cgroup_mount("cpu", mount, sizeof mount, root, sizeof root))
+			n = walk_up(mount, beat_cgroup_below(rel, root), read_cfs);
 		if (n < best)
 			best = n;
 	}

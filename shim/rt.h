@@ -128,6 +128,8 @@ struct beat_config {
 	int fiber_max;                           /* BEAT_FIBER_MAX */
 	size_t park_max;                         /* BEAT_PARK_MAX: stack bytes parked fibers may hold */
 	int remote_wait;                         /* BEAT_REMOTE_WAIT: idle polls before remote work */
+	bool memgate;                            /* BEAT_MEMGATE: the memory-pressure gate */
+	int memgate_levels[4];                   /* BEAT_MEMGATE_LEVELS: % of the limit for low..critical */
 	int steal;                               /* BEAT_STEAL: enum beat_steal */
 	bool stats;                              /* BEAT_STATS */
 	bool classify;                           /* BEAT_CLASSIFY: fingerprints, classes, inlining */
@@ -182,6 +184,23 @@ void beat_victims_free(struct beat_team *team);
 
 
 void beat_topology_init(void);
+/* mempressure.c: the memory-pressure level (a relaxed word, refreshed at a
+ * bounded rate by whoever decides a spawn when it is due), and the gate's
+ * decision for a task with `estimate` bytes: run it at once? */
+enum beat_mem_level { BEAT_MEM_NONE, BEAT_MEM_LOW, BEAT_MEM_MEDIUM, BEAT_MEM_HIGH, BEAT_MEM_CRITICAL, BEAT_MEM_LEVELS };
+struct beat_thread;
+extern int beat_mem_level;
+int beat_mem_level_refresh(void);
+const char *beat_mem_level_name(int level);
+bool beat_memgate_runs_now(struct beat_thread *t, size_t estimate);
+/* cgroup_find.c: does a /proc/self/cgroup controller list name `name`; the
+ * mount point of the v1 hierarchy holding `controller` (NULL: cgroup2) and
+ * which cgroup is mounted there; a cgroup's path below that mount. */
+bool beat_cgroup_names(const char *controllers, const char *name);
+/* Splits a /proc/self/cgroup line "ID:CONTROLLERS:PATH" in place. */
+bool beat_cgroup_line(char *line, const char **controllers, const char **rel);
+bool beat_cgroup_mount(const char *controller, char *out, size_t n, char *root, size_t rn);
+const char *beat_cgroup_below(const char *rel, const char *root);
 /* cpu_quota.c: CPUs' worth of time the process may use: beat_num_cpus,
  * capped by its cgroup's CPU quota (rounded up; at least 1). Set by
  * beat_cpu_budget_init, after beat_topology_init. */
@@ -608,6 +627,9 @@ struct beat_stats {
 	/* node_memory.c: pages of a worker's own structures found on its node,
 	 * of those checked (BEAT_STATS on a machine of several nodes) */
 	unsigned long mem_local[4], mem_checked[4];
+	/* mempressure.c: gate decisions by the level they saw, and those run
+	 * at once by the gate */
+	unsigned long memgate_seen[5], memgate_now[5];
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */

@@ -50,6 +50,23 @@ static void numa_report(const struct beat_stats *sum)
 		sum->mem_local[BEAT_MEM_STACK], sum->mem_checked[BEAT_MEM_STACK]);
 }
 
+/* The memory gate: decisions by the level they saw, and how many of them
+ * ran the task at once. */
+static void memgate_report(const struct beat_stats *sum)
+{
+	if (!beat_cfg.memgate) {
+		fputs("beat: stats: memory gate off (BEAT_MEMGATE=false)\n", stderr);
+		return;
+	}
+	const unsigned long *n = sum->memgate_seen, *now = sum->memgate_now;
+	fprintf(stderr,
+		"beat: stats: memory gate: level now %s; decisions at none %lu, low %lu, medium %lu, high %lu, "
+		"critical %lu; run at once at high %lu, at critical %lu\n",
+		beat_mem_level_name(__atomic_load_n(&beat_mem_level, __ATOMIC_RELAXED)), n[BEAT_MEM_NONE],
+		n[BEAT_MEM_LOW], n[BEAT_MEM_MEDIUM], n[BEAT_MEM_HIGH], n[BEAT_MEM_CRITICAL], now[BEAT_MEM_HIGH],
+		now[BEAT_MEM_CRITICAL]);
+}
+
 static void stats_report(void)
 {
 	struct beat_stats sum = {0};
@@ -80,6 +97,10 @@ static void stats_report(void)
 		sum.task_migrations += LOAD(t->stats.task_migrations);
 		sum.locality_probes += LOAD(t->stats.locality_probes);
 		sum.locality_pages += LOAD(t->stats.locality_pages);
+		for (int k = 0; k < BEAT_MEM_LEVELS; k++) {
+			sum.memgate_seen[k] += LOAD(t->stats.memgate_seen[k]);
+			sum.memgate_now[k] += LOAD(t->stats.memgate_now[k]);
+		}
 		for (int k = 0; k < 4; k++) {
 			sum.mem_local[k] += LOAD(t->stats.mem_local[k]);
 			sum.mem_checked[k] += LOAD(t->stats.mem_checked[k]);
@@ -117,6 +138,7 @@ static void stats_report(void)
 		sum.steals_level[BEAT_LEVEL_L3], sum.steals_level[BEAT_LEVEL_NODE],
 		sum.steals_level[BEAT_LEVEL_REMOTE]);
 	numa_report(&sum);
+	memgate_report(&sum);
 	if (!beat_cfg.classify) {
 		fputs("beat: stats: classification off (BEAT_CLASSIFY=false)\n", stderr);
 		return;

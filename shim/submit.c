@@ -7,7 +7,10 @@
  *   2. the rules: if(false), a final creator, the initial team's single
  *      thread, a team of one (plain tasks) -> run at once;
  *   3. the throttle: a creator whose deque holds more than THROTTLE tasks
- *      per team member runs new ones at once (bounds memory);
+ *      per team member runs new ones at once (bounds memory); then the
+ *      memory gate (BEAT_MEMGATE, mempressure.c): under critical memory
+ *      pressure, or high for a task of 512 KiB of arguments or more, the
+ *      task runs at once, depth first;
  *   4. classification and prediction (BEAT_CLASSIFY, BEAT_PREDICT): the
  *      task's fingerprint names what tasks of its kind cost; a predicted-
  *      tiny one runs at once unless idle members are starving;
@@ -224,6 +227,8 @@ int beat_submit_general(const struct beat_spawn *s)
 		d.why = BEAT_WHY_RULE;
 	else if (throttled(t))
 		d.why = BEAT_WHY_THROTTLE;
+	else if (beat_cfg.memgate && beat_memgate_runs_now(t, s->arg_size))
+		d.why = BEAT_WHY_MEMGATE;
 	t->task->nchildren++;
 	bool sample = false;
 	if (plain && beat_cfg.classify) {
@@ -291,6 +296,8 @@ int beat_submit_made(struct beat_task *task, const struct beat_spawn *s)
 		d.why = BEAT_WHY_RULE;
 	else if (throttled(t))
 		d.why = BEAT_WHY_THROTTLE;
+	else if (beat_cfg.memgate && beat_memgate_runs_now(t, s->arg_size))
+		d.why = BEAT_WHY_MEMGATE;
 	t->task->nchildren++;
 	return launch(t, task, s, task_flags(t, s->flags), clamp_priority(s->priority), &d);
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# memgate.bats: the memory-pressure gate (shim/mempressure.c, issue 11's first
+# part). The level is driven from a file (BEAT_MEMGATE_SOURCE=file:PATH) for
+# the decision table, and by a real memory cgroup limit (v1, made and
+# removed by the test, root needed) for the end-to-end check: a breadth-first
+# task program that libgomp and ungated beat cannot finish under the limit.
+
+load helpers
+
+# gate_run LEVEL MODE [ENV...]: memgate_tasks MODE under beat at two threads
+# with the level read from a file holding LEVEL; sets BEAT_OUT/BEAT_ERR.
+gate_run() {
+    local level=$1 mode=$2
+    shift 2
+    echo "$level" >"$BATS_TEST_TMPDIR/level"
+    build_program memgate_tasks
+    BEAT_OUT=$BATS_TEST_TMPDIR/out BEAT_ERR=$BATS_TEST_TMPDIR/err
+    BEAT_RC=0
+    env BEAT_STATS=1 BEAT_MEMGATE_SOURCE="file:$BATS_TEST_TMPDIR/level" OMP_NUM_THREADS=2 "$@" \
+        LD_PRELOAD="$BEAT_LIB" timeout -k 5 "$RUN_TIMEOUT" "$BUILD_DIR/memgate_tasks" "$mode" \
+        >"$BEAT_OUT" 2>"$BEAT_ERR" || BEAT_RC=$?
+    env -u LD_PRELOAD OMP_NUM_THREADS=2 "$BUILD_DIR/memgate_tasks" "$mode" >"$BATS_TEST_TMPDIR/gomp.out"
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    cmp "$BEAT_OUT" "$BATS_TEST_TMPDIR/gomp.out" || { cat "$BEAT_OUT" "$BATS_TEST_TMPDIR/gomp.out"; false; }
+    GATE=$(grep "^beat: stats: memory gate" "$BEAT_ERR" || true)
+    echo "$GATE"
+}
+
+# seen LEVEL: decisions the gate made at LEVEL; ran LEVEL (high or
+# critical): how many of them ran the task at once.
+seen() {
+    echo "$GATE" | sed -n 's/.*decisions at none \([0-9]*\), low \([0-9]*\), medium \([0-9]*\), high \([0-9]*\), critical \([0-9]*\);.*/\1 \2 \3 \4 \5/p' |
+        awk -v l="$1" '{ i = l == "none" ? 1 : l == "low" ? 2 : l == "medium" ? 3 : l == "high" ? 4 : 5; print $i }'
+}
+ran() {
+    echo "$GATE" | sed -n 's/.*run at once at high \([0-9]*\), at critical \([0-9]*\)$/\1 \2/p' |
+        awk -v l="$1" '{ print l == "high" ? $1 : $2 }'
+}
+
+@test "memory gate [quick]: at critical every task the gate decides runs at once, with libgomp's output, and one warning says so" {
+    require_beat_lib
+    gate_run critical small
+    [ "$(seen critical)" -gt 0 ]
+    [ "$(ran critical)" -eq "$(seen critical)" ]
+    [ "$(grep -c "memory pressure is critical" "$BEAT_ERR")" -eq 1 ]
+}
+
+@test "memory gate: at none and low nothing runs at once; at high only tasks of 512 KiB of arguments or more" {
+    require_beat_lib
+    for level in none low; do
+        gate_run "$level" big
+        [ "$(seen "$level")" -gt 0 ]
+        [ "$(ran high)" -eq 0 ] && [ "$(ran critical)" -eq 0 ]
+    done
+    gate_run high small
+    [ "$(seen high)" -gt 0 ]
+    [ "$(ran high)" -eq 0 ]
+    gate_run high big
+    [ "$(seen high)" -eq 40 ]
+    [ "$(ran high)" -eq 40 ]
+    ! grep -q "memory pressure is critical" "$BEAT_ERR"
+}
+
+@test "memory gate: BEAT_MEMGATE=false turns it off (no decision, no warning at critical)" {
+    require_beat_lib
+    gate_run critical small BEAT_MEMGATE=false
+    grep -q "^beat: stats: memory gate off (BEAT_MEMGATE=false)$" "$BEAT_ERR"
+    ! grep -q "memory pressure is critical" "$BEAT_ERR"
+}
+
+@test "memory gate: bad BEAT_MEMGATE_SOURCE and BEAT_MEMGATE_LEVELS warn and use the defaults" {
+    require_beat_lib
+    gate_run none small BEAT_MEMGATE_LEVELS=90,80,70,60
+    grep -q "BEAT_MEMGATE_LEVELS='90,80,70,60' is not valid" "$BEAT_ERR"
+    build_program memgate_tasks
+    run env BEAT_MEMGATE_SOURCE=somewhere OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" "$BUILD_DIR/memgate_tasks" small
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"BEAT_MEMGATE_SOURCE='somewhere' is not valid"* ]]
+    run env BEAT_MEMGATE_SOURCE=file:/nonexistent/level OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" "$BUILD_DIR/memgate_tasks" small
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"cannot be opened"* ]]
+}
+
+MEM_CG=/sys/fs/cgroup/memory
+
+# limited LIMIT_MIB NAME CMD...: CMD in a new v1 memory cgroup with that
+# limit; leaves the status in LIM_RC, stdout in $BATS_TEST_TMPDIR/NAME.out
+# and the peak in LIM_PEAK (MiB); removes the cgroup.
+limited() {
+    local mib=$1 name=$2
+    shift 2
+    local cg="$MEM_CG/beat-test-$$-$name"
+    mkdir "$cg"
+    echo $((mib * 1048576)) >"$cg/memory.limit_in_bytes"
+    LIM_RC=0
+    timeout -k 5 "$RUN_TIMEOUT" sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@" \
+        >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" || LIM_RC=$?
+    LIM_PEAK=$(( $(cat "$cg/memory.max_usage_in_bytes") / 1048576 ))
+    rmdir "$cg"
+    echo "$name: status $LIM_RC, peak $LIM_PEAK MiB: $(cat "$BATS_TEST_TMPDIR/$name.out")"
+}
+
+@test "memory gate: under a real 256 MiB cgroup limit a breadth-first producer is killed under libgomp and ungated beat, and completes gated" {
+    require_beat_lib
+    [ -w "$MEM_CG" ] || skip "no writable cgroup v1 memory controller at $MEM_CG"
+    build_program mem_breadth
+    # 300 tasks of 4 MiB each: queued at 64 per thread, they need about
+    # 525 MiB unlimited; one at a time they need 4.
+    local args=(300 4)
+    run env -u LD_PRELOAD OMP_NUM_THREADS=2 "$BUILD_DIR/mem_breadth" "${args[@]}"
+    [ "$status" -eq 0 ]
+    want=$output
+    limited 256 gomp env -u LD_PRELOAD OMP_NUM_THREADS=2 "$BUILD_DIR/mem_breadth" "${args[@]}"
+    [ "$LIM_RC" -ne 0 ]
+    limited 256 ungated env BEAT_MEMGATE=false OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" "$BUILD_DIR/mem_breadth" "${args[@]}"
+    [ "$LIM_RC" -ne 0 ]
+    limited 256 gated env BEAT_STATS=1 OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" "$BUILD_DIR/mem_breadth" "${args[@]}"
+    grep "memory" "$BATS_TEST_TMPDIR/gated.err" || true
+    [ "$LIM_RC" -eq 0 ]
+    [ "$(cat "$BATS_TEST_TMPDIR/gated.out")" = "$want" ]
+    [ "$LIM_PEAK" -lt 256 ]
+}
