@@ -875,7 +875,7 @@ static const struct env_var vars[] = {
 	{.name = "BEAT_PARK_MAX", SIZE(park_max), .show = show_number, .dflt = "32M",
 	 .help = "stack bytes that parked fibers may hold in all; beyond it a waiting task helps in place"},
 	{.name = "BEAT_REMOTE_WAIT", FIELD(remote_wait), .parse = parse_int, .min = 0, .max = INT_MAX / 4,
-	 .show = show_number, .dflt = "4096",
+	 .show = show_number, .dflt = "8192",
 	 .help = "polls a member whose whole node is idle waits before it takes work from another NUMA node (4x that while a node-mate is busy); 0: at once"},
 	{.name = "BEAT_STEAL", FIELD(steal), .parse = parse_word, .words = steal_words, .show = show_word,
 	 .dflt = "auto", .help = "spawn policy: auto (continuation stealing for untied creators), child, or continuation"},

@@ -64,14 +64,18 @@ show() {
     awk -v b="$b" 'BEGIN { exit !(b >= 0.90) }'
 }
 
-# libgomp's share is not at chance level: on 2 nodes x 2 CPUs it is about
-# 0.33 in some runs and 0.67 in others (its team queue and the threads'
-# timing line up), and 1.5 x 0.67 is above 1: no placement passes then.
-@test "beat's share of tasks on their data's node after the first sweep is >= 1.5x libgomp's" {
+# A placement that ignores data runs a task on its data's node with the
+# chance 1/nodes on average, but libgomp's share in one run is not at chance
+# level: on 2 nodes x 2 CPUs it is about 0.33 in some runs and 0.67 in
+# others (its team queue and the threads' timing line up), and 1.5 x 0.67
+# is above 1. So a run checks beat against 1.5 times the chance level and
+# against libgomp's share in the same run (the 1.5x-the-better-peer goal is
+# judged on medians, in the issue note).
+@test "beat's share of tasks on their data's node after the first sweep is >= 1.5x chance and >= libgomp's" {
     show
     [ "$(cat "$G.rc")" -eq 0 ] && [ "$(cat "$B.rc")" -eq 0 ]
     g=$(value on_data_node_after_first "$G.out")
     b=$(value on_data_node_after_first "$B.out")
-    echo "on the data's node after the first sweep: beat $b, libgomp $g"
-    awk -v b="$b" -v g="$g" 'BEGIN { exit !(b >= 1.5 * g) }'
+    echo "on the data's node after the first sweep: beat $b, libgomp $g, chance $(awk -v n="$nodes" 'BEGIN { print 1 / n }')"
+    awk -v b="$b" -v g="$g" -v n="$nodes" 'BEGIN { exit !(b >= 1.5 / n && b >= g) }'
 }
