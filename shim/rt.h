@@ -33,6 +33,8 @@
 /* Nodes a team tells apart (mailboxes, per-node counts); a machine with
  * more folds node n onto n % BEAT_MAX_NODES. */
 #define BEAT_MAX_NODES 16
+/* beat_member.block_node of an unbound thread on a team of several nodes */
+#define BEAT_NODE_UNBOUND 0xff
 
 /* ------------------------------------------------------------------ util.c */
 
@@ -352,7 +354,7 @@ struct beat_task {
 	uint8_t migrations;           /* times it started or resumed off its home node (saturates) */
 	int8_t data_node;             /* large tasks: node of most of its data (locality.c) */
 	uint8_t locality;             /* share of its data pages on data_node, in 64ths (0: unknown) */
-	uint8_t block_node;           /* POOLED: node of the thread that first allocated the block */
+	uint8_t block_node;           /* POOLED: its allocating seat's block_node (beat_member) */
 	struct beat_task *tied_below; /* the next task down that chain */
 	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
@@ -505,6 +507,9 @@ struct beat_member {
 	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
 	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
 	unsigned char node;                 /* its NUMA node (victims.c), folded below BEAT_MAX_NODES */
+	unsigned char block_node;           /* node its thread's task blocks are kept for: node, or
+					     * BEAT_NODE_UNBOUND (an unbound thread of a team on several
+					     * nodes, which may touch memory anywhere) */
 	unsigned char mem_checked;          /* node_memory.c: 1 << BEAT_MEM_* checked */
 	unsigned idle_polls;                /* polls in a row that found no work: remote work waits
 					     * for BEAT_REMOTE_PATIENCE of them (task.c) */

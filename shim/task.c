@@ -431,7 +431,7 @@ static struct beat_task *block_get(struct beat_thread *t)
 	}
 	b = aligned_alloc(TASK_BLOCK_ALIGN, TASK_BLOCK);
 	if (b)
-		b->block_node = t->m ? t->m->node : 0;
+		b->block_node = t->m ? t->m->block_node : 0;
 	return b;
 }
 
@@ -445,10 +445,11 @@ static void task_free(struct beat_task *task)
 	BEAT_ASSERT(task->identity || atomic_load_explicit(&task->subtree, memory_order_relaxed) == 0);
 	beat_depend_node_free(task);
 	struct beat_thread *t = beat_tls_self;
-	/* A thread keeps only blocks of its own node: one from another node
-	 * goes back to malloc (and so to its own thread's arena). */
+	/* A thread keeps only blocks of its own node (blocks of unbound
+	 * threads on a team of several nodes only for such threads): one from
+	 * another node goes back to malloc (and so to its own thread's arena). */
 	if ((task->flags & BEAT_TASK_POOLED) && t && t->nfree_tasks < FREE_LIST_MAX &&
-	    (!t->m || task->block_node == t->m->node)) {
+	    (!t->m || task->block_node == t->m->block_node)) {
 		*(void **)task = t->free_tasks;
 		t->free_tasks = task;
 		t->nfree_tasks++;

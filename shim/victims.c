@@ -139,6 +139,13 @@ static void team_nodes(struct beat_team *team, const int *cpus)
 			top = f + 1;
 	}
 	team->nnodes = top;
+	/* Blocks first touched by a thread that is bound (to a place, or a
+	 * worker to its node) are on its node; an unbound one may run anywhere. */
+	for (unsigned i = 0; i < n; i++) {
+		struct beat_member *m = &team->members[i];
+		bool bound = m->place >= 0 || (i > 0 && m->bind_node_len > 0);
+		m->block_node = top > 1 && !bound ? BEAT_NODE_UNBOUND : m->node;
+	}
 }
 
 void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, int forming_cpu)
