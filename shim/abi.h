@@ -156,6 +156,7 @@ enum beat_fate {
 	BEAT_FATE_CONTINUED, /* run at once on a fresh fiber; the creator was left to thieves */
 	BEAT_FATE_DEFERRED,  /* waiting for its dependences */
 	BEAT_FATE_DROPPED,   /* not made: its taskgroup or region is cancelled */
+	BEAT_FATE_HELD,      /* held by the memory gate until waited for (memgate.c) */
 };
 
 /* Why a task ran at once (beat_decision.why). */

@@ -1,5 +1,5 @@
-/* mempressure.c: the memory-pressure level the spawn decision reads, and
- * the memory gate's decision (issue 11, first part).
+/* mempressure.c: the memory-pressure level the spawn decision reads (the
+ * gate's decision is memgate.c's).
  *
  * The level (none, low, medium, high, critical) is one word, read with a
  * relaxed load. It is refreshed at a bounded rate by whichever thread makes
@@ -247,14 +247,4 @@ int beat_mem_level_refresh(void)
 								  memory_order_acquire, memory_order_relaxed))
 		refresh(now);
 	return __atomic_load_n(&beat_mem_level, __ATOMIC_RELAXED);
-}
-
-bool beat_memgate_runs_now(struct beat_thread *t, size_t estimate)
-{
-	int level = beat_mem_level_refresh();
-	t->stats.memgate_seen[level]++;
-	bool now = level == BEAT_MEM_CRITICAL || (level == BEAT_MEM_HIGH && estimate >= 512 * 1024);
-	if (now)
-		t->stats.memgate_now[level]++;
-	return now;
 }

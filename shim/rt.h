@@ -55,6 +55,8 @@ struct hwloc_topology;
 void beat_topology_use_file(struct hwloc_topology *topo, const char *path);
 
 void beat_futex_wait(atomic_uint *word, unsigned expected);
+/* The same, for at most ns nanoseconds. */
+void beat_futex_wait_for(atomic_uint *word, unsigned expected, long ns);
 void beat_futex_wake(atomic_uint *word, int count);
 /* With a futex bitset; the wake returns how many it woke. */
 void beat_futex_wait_bits(atomic_uint *word, unsigned expected, unsigned bits);
@@ -194,7 +196,21 @@ struct beat_thread;
 extern int beat_mem_level;
 int beat_mem_level_refresh(void);
 const char *beat_mem_level_name(int level);
-bool beat_memgate_runs_now(struct beat_thread *t, size_t estimate);
+/* memgate.c: the gate's decision for a task of `estimate` bytes (go on,
+ * run it at once, or hold it), the held tasks of a team, and the calling
+ * thread's minor page faults so far (getrusage). */
+enum beat_gate { BEAT_GATE_GO, BEAT_GATE_NOW, BEAT_GATE_HOLD };
+/* The longest a held task waits before anyone may start it. */
+#define BEAT_HOLD_MS 20
+enum beat_gate beat_memgate_decide(struct beat_thread *t, size_t estimate);
+struct beat_team;
+struct beat_task;
+struct beat_member;
+void beat_held_push(struct beat_team *team, unsigned node, struct beat_task *task);
+/* A held task that m's thread may start now (own: only descendants of the
+ * task it runs), or NULL. */
+struct beat_task *beat_held_take(struct beat_member *m, bool own);
+long beat_thread_minflt(void);
 /* cgroup_find.c: does a /proc/self/cgroup controller list name `name`; the
  * mount point of the v1 hierarchy holding `controller` (NULL: cgroup2) and
  * which cgroup is mounted there; a cgroup's path below that mount. */
@@ -339,7 +355,7 @@ struct beat_task {
 	struct beat_deptable *deps;   /* dependences among this task's children */
 	atomic_int detach_pending;    /* detach: completion waits for fulfil + return */
 	atomic_int finished;
-	struct beat_task *next;       /* team inbox link */
+	struct beat_task *next;       /* mailbox or held list link */
 	struct beat_fiber *cont;      /* a continuation item: the suspended creator's fiber */
 	struct beat_task *promoted;   /* ONSTACK: its heap copy, once it made a deferred child */
 	struct beat_task *identity;   /* a promoted record: the stack record it was (lock owner) */
@@ -355,6 +371,7 @@ struct beat_task {
 	int8_t data_node;             /* large tasks: node of most of its data (locality.c) */
 	uint8_t locality;             /* share of its data pages on data_node, in 64ths (0: unknown) */
 	uint8_t block_node;           /* POOLED: its allocating seat's block_node (beat_member) */
+	uint32_t held_at;             /* held by the memory gate since (memgate.c's stamp) */
 	struct beat_task *tied_below; /* the next task down that chain */
 	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
@@ -424,6 +441,8 @@ static inline void beat_tied_leave(struct beat_member *m, struct beat_task *task
 bool beat_tied_on_fiber(struct beat_member *m, const struct beat_fiber *f);
 /* May seat m (on thread t) start task now? Resuming is always allowed. */
 bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task);
+/* Does task descend from anc (tied.c)? */
+bool beat_task_descends(const struct beat_task *task, const struct beat_task *anc);
 
 /* depend.c */
 struct beat_depnode;
@@ -550,6 +569,12 @@ struct beat_cg {
 };
 
 /* A node's mailbox: a locked list, newest first. */
+/* Tasks the memory gate holds for a node: a locked list, oldest first. */
+struct beat_held {
+	_Alignas(BEAT_CACHELINE) beat_mutex_t lock;
+	struct beat_task *head, *tail;
+};
+
 struct beat_mailbox {
 	_Alignas(BEAT_CACHELINE) beat_mutex_t lock;
 	struct beat_task *head;
@@ -579,6 +604,8 @@ struct beat_team {
 	/* mailboxes, one per NUMA node the team spans (mailbox.c): tasks
 	 * placed for a node, tasks from non-members, completions to finish */
 	struct beat_mailbox mail[BEAT_MAX_NODES];
+	struct beat_held held[BEAT_MAX_NODES];         /* tasks the memory gate holds (memgate.c) */
+	_Alignas(BEAT_CACHELINE) atomic_int held_count;
 	_Alignas(BEAT_CACHELINE) atomic_uint mail_mask; /* bit n: mail[n] holds something */
 	unsigned nnodes;                               /* nodes the members are on (1 + highest) */
 	unsigned char node_members[BEAT_MAX_NODES];    /* members per node */
@@ -635,6 +662,10 @@ struct beat_stats {
 	/* mempressure.c: gate decisions by the level they saw, and those run
 	 * at once by the gate */
 	unsigned long memgate_seen[5], memgate_now[5];
+	/* tasks held at medium, and how each held one started: its waiter took
+	 * it, the level fell, the whole team was in a barrier, it was held too
+	 * long (memgate.c) */
+	unsigned long memgate_held, memgate_waited, memgate_fell, memgate_barrier, memgate_late;
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */

@@ -61,10 +61,36 @@ static void memgate_report(const struct beat_stats *sum)
 	const unsigned long *n = sum->memgate_seen, *now = sum->memgate_now;
 	fprintf(stderr,
 		"beat: stats: memory gate: level now %s; decisions at none %lu, low %lu, medium %lu, high %lu, "
-		"critical %lu; run at once at high %lu, at critical %lu\n",
+		"critical %lu; run at once at high %lu, at critical %lu\n"
+		"beat: stats: memory gate: held at medium %lu; started by their waiter %lu, after the level fell %lu, "
+		"in a full barrier %lu, after %d ms held %lu\n",
 		beat_mem_level_name(__atomic_load_n(&beat_mem_level, __ATOMIC_RELAXED)), n[BEAT_MEM_NONE],
 		n[BEAT_MEM_LOW], n[BEAT_MEM_MEDIUM], n[BEAT_MEM_HIGH], n[BEAT_MEM_CRITICAL], now[BEAT_MEM_HIGH],
-		now[BEAT_MEM_CRITICAL]);
+		now[BEAT_MEM_CRITICAL], sum->memgate_held, sum->memgate_waited, sum->memgate_fell,
+		sum->memgate_barrier, BEAT_HOLD_MS, sum->memgate_late);
+}
+
+/* The memory estimate per fingerprint: how many tasks were measured, how
+ * many fingerprints touch 512 KiB and 1 MiB or more, and the largest. */
+static void memest_report(unsigned long samples)
+{
+	if (!beat_cfg.memgate || !beat_cfg.classify)
+		return;
+	unsigned long half = 0, mib = 0;
+	uint32_t top = 0;
+	for (struct beat_thread *t = beat_all_threads(); t; t = t->all_next) {
+		const struct beat_fp_table *tab = t->fp;
+		for (unsigned s = 0; tab && s < BEAT_FP_SLOTS; s++) {
+			uint32_t kb = tab->key[s] ? tab->mem_kb[s] : 0;
+			half += kb >= 512;
+			mib += kb >= 1024;
+			top = kb > top ? kb : top;
+		}
+	}
+	fprintf(stderr,
+		"beat: stats: memory estimate: %lu tasks measured; fingerprints (per thread) touching 512 KiB or more %lu, "
+		"1 MiB or more %lu; largest %u KiB\n",
+		samples, half, mib, top);
 }
 
 static void stats_report(void)
@@ -101,6 +127,11 @@ static void stats_report(void)
 			sum.memgate_seen[k] += LOAD(t->stats.memgate_seen[k]);
 			sum.memgate_now[k] += LOAD(t->stats.memgate_now[k]);
 		}
+		sum.memgate_held += LOAD(t->stats.memgate_held);
+		sum.memgate_waited += LOAD(t->stats.memgate_waited);
+		sum.memgate_fell += LOAD(t->stats.memgate_fell);
+		sum.memgate_barrier += LOAD(t->stats.memgate_barrier);
+		sum.memgate_late += LOAD(t->stats.memgate_late);
 		for (int k = 0; k < 4; k++) {
 			sum.mem_local[k] += LOAD(t->stats.mem_local[k]);
 			sum.mem_checked[k] += LOAD(t->stats.mem_checked[k]);
@@ -119,6 +150,7 @@ static void stats_report(void)
 			fp.samples += tab->st.samples;
 			fp.ape_n += tab->st.ape_n;
 			fp.ape_sum += tab->st.ape_sum;
+			fp.mem_samples += tab->st.mem_samples;
 		}
 	}
 	fprintf(stderr,
@@ -143,6 +175,7 @@ static void stats_report(void)
 		fputs("beat: stats: classification off (BEAT_CLASSIFY=false)\n", stderr);
 		return;
 	}
+	memest_report(fp.mem_samples);
 	fprintf(stderr,
 		"beat: stats: classes: tiny %lu, small %lu, medium %lu, large %lu, cold %lu\n"
 		"beat: stats: inlined by prediction %lu, kept for idle members %lu, placed in the mailbox %lu\n"

@@ -7,13 +7,14 @@
  *   2. the rules: if(false), a final creator, the initial team's single
  *      thread, a team of one (plain tasks) -> run at once;
  *   3. the throttle: a creator whose deque holds more than THROTTLE tasks
- *      per team member runs new ones at once (bounds memory); then the
- *      memory gate (BEAT_MEMGATE, mempressure.c): under critical memory
- *      pressure, or high for a task of 512 KiB of arguments or more, the
- *      task runs at once, depth first;
+ *      per team member runs new ones at once (bounds memory);
  *   4. classification and prediction (BEAT_CLASSIFY, BEAT_PREDICT): the
  *      task's fingerprint names what tasks of its kind cost; a predicted-
- *      tiny one runs at once unless idle members are starving;
+ *      tiny one runs at once unless idle members are starving; then the
+ *      memory gate (BEAT_MEMGATE, memgate.c) from the pressure level and
+ *      the task's memory estimate (its arguments and what its fingerprint
+ *      was seen to touch): go on, run it at once (depth first), or hold it
+ *      until it is waited for or the pressure falls;
  *   5. worker selection (BEAT_SELECT): where a queued task goes (select.c);
  *   6. the spawn policy (BEAT_STEAL): child first or continuation first.
  * A stage that is switched off is one predictable branch on a flag decided
@@ -129,7 +130,7 @@ static void count_inline(struct beat_thread *t, enum beat_inline_why why)
 /* A made task's fate: run at once, deferred for its dependences, or
  * started by the spawn policy and worker selection. */
 static int launch(struct beat_thread *t, struct beat_task *task, const struct beat_spawn *s,
-		  unsigned bflags, int prio, struct beat_decision *d)
+		  unsigned bflags, int prio, struct beat_decision *d, bool hold)
 {
 	bool undeferred = d->why != BEAT_WHY_NONE;
 	bflags |= task->flags & (BEAT_TASK_DETACHED | BEAT_TASK_COPIED); /* set when it was made */
@@ -141,6 +142,10 @@ static int launch(struct beat_thread *t, struct beat_task *task, const struct be
 	} else if (!ready) {
 		d->fate = BEAT_FATE_DEFERRED;
 		BEAT_STAT(t, submit_deferred);
+	} else if (hold) {
+		d->fate = BEAT_FATE_HELD;
+		BEAT_STAT(t, tasks_deferred);
+		beat_held_push(task->team, t->m->node, task);
 	} else {
 		d->fate = beat_task_spawn(task, &d->worker);
 		if (d->fate == BEAT_FATE_CONTINUED)
@@ -227,8 +232,6 @@ int beat_submit_general(const struct beat_spawn *s)
 		d.why = BEAT_WHY_RULE;
 	else if (throttled(t))
 		d.why = BEAT_WHY_THROTTLE;
-	else if (beat_cfg.memgate && beat_memgate_runs_now(t, s->arg_size))
-		d.why = BEAT_WHY_MEMGATE;
 	t->task->nchildren++;
 	bool sample = false;
 	if (plain && beat_cfg.classify) {
@@ -242,6 +245,14 @@ int beat_submit_general(const struct beat_spawn *s)
 			}
 		}
 	}
+	bool hold = false;
+	if (d.why == BEAT_WHY_NONE && beat_cfg.memgate) {
+		size_t estimate = s->arg_size + (key ? (size_t)beat_fp_mem_kb(t->fp, key) << 10 : 0);
+		enum beat_gate g = beat_memgate_decide(t, estimate);
+		if (g == BEAT_GATE_NOW)
+			d.why = BEAT_WHY_MEMGATE;
+		hold = g == BEAT_GATE_HOLD;
+	}
 	if (d.why != BEAT_WHY_NONE && !detach && (!s->ndeps || in_final) && !s->fill) {
 		count_inline(t, d.why);
 		if (BEAT_LIKELY(!sample)) {
@@ -251,11 +262,16 @@ int beat_submit_general(const struct beat_spawn *s)
 		/* Tasks run at once are timed too, so that the prediction keeps
 		 * learning once it has started to inline. */
 		unsigned long parks = t->stats.parks;
+		bool mem = beat_cfg.memgate && beat_fp_mem_measured(d.cls);
+		long f0 = mem ? beat_thread_minflt() : 0;
 		uint64_t c0 = beat_cycles();
 		unsigned kids = run_on_stack(s, bflags);
 		uint64_t c1 = beat_cycles();
-		if (beat_self_fresh() == t && t->stats.parks == parks)
+		if (beat_self_fresh() == t && t->stats.parks == parks) {
 			beat_fp_record(t, key, c1 - c0, kids);
+			if (mem)
+				beat_fp_record_mem(t, key, beat_thread_minflt() - f0);
+		}
 		return finish(s, &d);
 	}
 	struct beat_task *task = beat_spawn_make(s);
@@ -266,7 +282,7 @@ int beat_submit_general(const struct beat_spawn *s)
 	/* Step 5 needs to know where a medium or large task's data lives. */
 	if (d.cls >= BEAT_CLASS_MEDIUM && d.cls <= BEAT_CLASS_LARGE && beat_cfg.select && t->m->team->nnodes > 1 && d.why == BEAT_WHY_NONE)
 		beat_locality_probe(t, task, s->arg_size);
-	return launch(t, task, s, bflags, prio, &d);
+	return launch(t, task, s, bflags, prio, &d, hold);
 }
 
 struct beat_task *beat_spawn_make(const struct beat_spawn *s)
@@ -296,10 +312,15 @@ int beat_submit_made(struct beat_task *task, const struct beat_spawn *s)
 		d.why = BEAT_WHY_RULE;
 	else if (throttled(t))
 		d.why = BEAT_WHY_THROTTLE;
-	else if (beat_cfg.memgate && beat_memgate_runs_now(t, s->arg_size))
-		d.why = BEAT_WHY_MEMGATE;
+	enum beat_gate g = BEAT_GATE_GO;
+	if (d.why == BEAT_WHY_NONE && beat_cfg.memgate) {
+		g = beat_memgate_decide(t, s->arg_size);
+		if (g == BEAT_GATE_NOW)
+			d.why = BEAT_WHY_MEMGATE;
+	}
 	t->task->nchildren++;
-	return launch(t, task, s, task_flags(t, s->flags), clamp_priority(s->priority), &d);
+	return launch(t, task, s, task_flags(t, s->flags), clamp_priority(s->priority), &d,
+		      g == BEAT_GATE_HOLD);
 }
 
 bool beat_spawn_included(unsigned flags)

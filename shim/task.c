@@ -157,13 +157,18 @@ void beat_task_execute(struct beat_task *task)
 	if (!discarded) {
 		if (BEAT_UNLIKELY(task->fp_sample)) {
 			unsigned long parks = t->stats.parks;
+			bool mem = beat_cfg.memgate && beat_fp_mem_measured(task->pclass);
+			long f0 = mem ? beat_thread_minflt() : 0;
 			uint64_t c0 = beat_cycles();
 			task->fn(task->data);
 			uint64_t c1 = beat_cycles();
 			/* Only a body that stayed on one thread and never parked
 			 * (its time would include other tasks') is a clean sample. */
-			if (beat_self_fresh() == t && t->stats.parks == parks)
+			if (beat_self_fresh() == t && t->stats.parks == parks) {
 				beat_fp_record(t, task->fp_key, c1 - c0, task->nchildren);
+				if (mem)
+					beat_fp_record_mem(t, task->fp_key, beat_thread_minflt() - f0);
+			}
 		} else {
 			task->fn(task->data);
 		}
@@ -768,6 +773,8 @@ bool beat_task_run_one(struct beat_member *m)
 	}
 	if (!task)
 		task = beat_mail_take(m);
+	if (BEAT_UNLIKELY(!task && atomic_load_explicit(&team->held_count, memory_order_relaxed) > 0))
+		task = beat_held_take(m, false);
 	if (!task) {
 		if (m->idle_polls < UINT_MAX)
 			m->idle_polls++;
@@ -853,6 +860,9 @@ static inline bool run_own_children_or_park(struct helper *h, bool (*done)(void 
 		if (done(arg))
 			return true;
 		struct beat_task *child = pop_own_child(h->m, self);
+		/* held by the memory gate: it waits for them */
+		if (!child && atomic_load_explicit(&h->m->team->held_count, memory_order_relaxed) > 0)
+			child = beat_held_take(h->m, true);
 		if (!child)
 			break;
 		beat_fiber_pin_if_tied(h->t, child);
@@ -915,7 +925,11 @@ static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
 	if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(h->t, h->m)) {
 		if (BEAT_UNLIKELY(team->orphaned))
 			beat_team_orphaned_wait();
-		if (team->nnodes > 1)
+		/* Held tasks become anyone's after a while (memgate.c): look
+		 * again then. */
+		if (BEAT_UNLIKELY(atomic_load_explicit(&team->held_count, memory_order_relaxed) > 0))
+			beat_futex_wait_for(&team->wake_seq, seq, 1000000);
+		else if (team->nnodes > 1)
 			beat_futex_wait_bits(&team->wake_seq, seq, 1u << h->m->node);
 		else
 			beat_futex_wait(&team->wake_seq, seq);

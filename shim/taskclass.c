@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 float beat_fp_bounds[3];
 float beat_spawn_cycles;
@@ -91,6 +92,7 @@ void beat_fp_claim(struct beat_fp_table *tab, unsigned s, uint64_t key)
 	tab->trusted[s] = 0;
 	tab->cls[s] = BEAT_CLASS_COLD;
 	tab->countdown[s] = 1;
+	tab->mem_kb[s] = 0;
 	memset(&tab->e[s], 0, sizeof tab->e[s]);
 	beat_fp_warm(tab, s, key);
 }
@@ -123,6 +125,42 @@ void beat_fp_batch(struct beat_fp_table *tab)
 			atomic_store_explicit(&published[s], w, memory_order_relaxed);
 	}
 	tab->updates = 0;
+}
+
+/* What tasks of a fingerprint touch, as the threads that ran them saw it:
+ * the fingerprint's low 32 bits (a tag) above the KiB. The thread that
+ * decides is seldom the one that ran them (a producer's tasks run on the
+ * other members). */
+static _Atomic uint64_t published_mem[BEAT_FP_SLOTS];
+
+void beat_fp_record_mem(struct beat_thread *t, uint64_t key, long faults)
+{
+	static long page_kb;
+	if (page_kb == 0)
+		page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	struct beat_fp_table *tab = t->fp;
+	unsigned s = (unsigned)(key >> 56);
+	if (!tab || tab->key[s] != key || faults < 0)
+		return;
+	/* The largest recent value: a peak decays by an eighth per sample. */
+	uint64_t kb = (uint64_t)faults * (uint64_t)page_kb, old = tab->mem_kb[s];
+	uint64_t decayed = old - old / 8;
+	kb = kb > decayed ? kb : decayed;
+	uint32_t v = kb > UINT32_MAX ? UINT32_MAX : (uint32_t)kb;
+	tab->mem_kb[s] = v;
+	tab->st.mem_samples++;
+	uint64_t w = (uint64_t)(uint32_t)key << 32 | v;
+	if (atomic_load_explicit(&published_mem[s], memory_order_relaxed) != w)
+		atomic_store_explicit(&published_mem[s], w, memory_order_relaxed);
+}
+
+uint32_t beat_fp_mem_kb(const struct beat_fp_table *tab, uint64_t key)
+{
+	unsigned s = (unsigned)(key >> 56);
+	uint32_t own = tab && tab->key[s] == key ? tab->mem_kb[s] : 0;
+	uint64_t w = atomic_load_explicit(&published_mem[s], memory_order_relaxed);
+	uint32_t seen = (uint32_t)(w >> 32) == (uint32_t)key ? (uint32_t)w : 0;
+	return own > seen ? own : seen;
 }
 
 void beat_fp_record(struct beat_thread *t, uint64_t key, uint64_t cycles, unsigned children)

@@ -42,6 +42,7 @@ struct beat_fp_stats {
 	unsigned long samples;
 	unsigned long ape_n;                 /* samples compared with a prediction */
 	double ape_sum;                      /* sum of |predicted - measured| / measured */
+	unsigned long mem_samples;           /* sampled tasks whose page faults were counted */
 };
 
 struct beat_fp_table {
@@ -50,6 +51,7 @@ struct beat_fp_table {
 	uint8_t trusted[BEAT_FP_SLOTS];
 	uint8_t cls[BEAT_FP_SLOTS];    /* what the hot path reads */
 	uint8_t countdown[BEAT_FP_SLOTS];
+	uint32_t mem_kb[BEAT_FP_SLOTS]; /* memory a task touches anew (KiB), the memory gate's estimate */
 	struct beat_fp_entry e[BEAT_FP_SLOTS];
 	unsigned updates;
 	struct beat_fp_stats st;
@@ -88,6 +90,18 @@ void beat_fp_warm(struct beat_fp_table *tab, unsigned s, uint64_t key);
 /* A measured task: cycles from start to end of its body, children it made.
  * Goes into the calling thread's table. */
 void beat_fp_record(struct beat_thread *t, uint64_t key, uint64_t cycles, unsigned children);
+/* A measured task's minor page faults (the memory gate's estimate). Only
+ * medium, large and cold tasks are measured: a shorter task cannot touch
+ * much memory (a fault costs about a microsecond), and the two getrusage
+ * calls would cost it more than the 2% the gate may. */
+static inline bool beat_fp_mem_measured(int cls)
+{
+	return cls >= BEAT_CLASS_MEDIUM;
+}
+void beat_fp_record_mem(struct beat_thread *t, uint64_t key, long faults);
+/* The memory estimate of a fingerprint (KiB): the larger of what this
+ * thread and what any thread last measured. */
+uint32_t beat_fp_mem_kb(const struct beat_fp_table *tab, uint64_t key);
 /* Re-classifies a whole table (vector code) and publishes it. */
 void beat_fp_batch(struct beat_fp_table *tab);
 

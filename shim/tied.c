@@ -26,7 +26,7 @@
 /* Does task descend from anc (a task record, or a stack record that was
  * moved to the heap: children point at the heap copy, whose identity is the
  * stack record)? */
-static bool descends(const struct beat_task *task, const struct beat_task *anc)
+bool beat_task_descends(const struct beat_task *task, const struct beat_task *anc)
 {
 	if (anc->depth == UINT16_MAX || task->depth == UINT16_MAX) {
 		/* Depth saturated: walk to the implicit task. */
@@ -58,7 +58,7 @@ void beat_tied_suspend(struct beat_member *m, struct beat_task *task)
 	 * forced continuation stealing, which lets a tied creator move to a
 	 * thief, may put an unrelated task on top. */
 	BEAT_ASSERT(m->tied_top == NULL || beat_cfg.steal == BEAT_STEAL_CONTINUATION ||
-		    descends(task, m->tied_top));
+		    beat_task_descends(task, m->tied_top));
 	task->tied_below = m->tied_top;
 	task->tied_fiber = m->thread->fiber_cur;
 	task->tied_chained = 1;
@@ -82,7 +82,7 @@ bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const str
 		return true;
 	/* A waiter helping in place because it could not park (fiber_sched.c,
 	 * BEAT_PARK_MAX) lets only its own descendants onto its stack. */
-	if (BEAT_UNLIKELY(m->narrow != NULL) && !descends(task, m->narrow))
+	if (BEAT_UNLIKELY(m->narrow != NULL) && !beat_task_descends(task, m->narrow))
 		return false;
 	if (task->flags & BEAT_TASK_UNTIED)
 		return true;
@@ -96,7 +96,7 @@ bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const str
 			return true;
 		anc = &m->itask;
 	}
-	return descends(task, anc);
+	return beat_task_descends(task, anc);
 }
 
 bool beat_tied_on_fiber(struct beat_member *m, const struct beat_fiber *f)

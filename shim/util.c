@@ -111,6 +111,12 @@ void beat_futex_wait(atomic_uint *word, unsigned expected)
 	syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
 }
 
+void beat_futex_wait_for(atomic_uint *word, unsigned expected, long ns)
+{
+	struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
+	syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_PRIVATE, expected, &ts, NULL, 0);
+}
+
 void beat_futex_wake(atomic_uint *word, int count)
 {
 	syscall(SYS_futex, (unsigned *)word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);

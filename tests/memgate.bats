@@ -26,15 +26,29 @@ gate_run() {
     echo "$GATE"
 }
 
+# pick TEXT REGEX WHICH NAME...: REGEX (sed, one group per NAME) matched
+# against TEXT; prints the number its group for WHICH captured.
+pick() {
+    local text=$1 re=$2 which=$3 groups="" i=1 k
+    shift 3
+    for k in $(seq 1 $#); do groups="$groups \\$k"; done
+    for k in "$@"; do
+        if [ "$k" = "$which" ]; then
+            echo "$text" | sed -n "s/$re/$groups/p" | awk -v i="$i" '{ print $i }'
+            return
+        fi
+        i=$((i + 1))
+    done
+}
+
 # seen LEVEL: decisions the gate made at LEVEL; ran LEVEL (high or
 # critical): how many of them ran the task at once.
 seen() {
-    echo "$GATE" | sed -n 's/.*decisions at none \([0-9]*\), low \([0-9]*\), medium \([0-9]*\), high \([0-9]*\), critical \([0-9]*\);.*/\1 \2 \3 \4 \5/p' |
-        awk -v l="$1" '{ i = l == "none" ? 1 : l == "low" ? 2 : l == "medium" ? 3 : l == "high" ? 4 : 5; print $i }'
+    pick "$GATE" '.*decisions at none \([0-9]*\), low \([0-9]*\), medium \([0-9]*\), high \([0-9]*\), critical \([0-9]*\);.*' \
+        "$1" none low medium high critical
 }
 ran() {
-    echo "$GATE" | sed -n 's/.*run at once at high \([0-9]*\), at critical \([0-9]*\)$/\1 \2/p' |
-        awk -v l="$1" '{ print l == "high" ? $1 : $2 }'
+    pick "$GATE" '.*run at once at high \([0-9]*\), at critical \([0-9]*\)$' "$1" high critical
 }
 
 @test "memory gate [quick]: at critical every task the gate decides runs at once, with libgomp's output, and one warning says so" {
@@ -79,6 +93,90 @@ ran() {
     run env BEAT_MEMGATE_SOURCE=file:/nonexistent/level OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" "$BUILD_DIR/memgate_tasks" small
     [ "$status" -eq 0 ]
     [[ "$output" == *"cannot be opened"* ]]
+}
+
+# hold_run LEVEL MODE: memgate_hold MODE (tasks that each touch 2 MiB: a
+# learnt estimate over 1 MiB) under beat at two threads at LEVEL, compared
+# with libgomp; sets GATE and HELD (the held-tasks line).
+hold_run() {
+    local level=$1 mode=$2
+    echo "$level" >"$BATS_TEST_TMPDIR/level"
+    build_program memgate_hold
+    BEAT_OUT=$BATS_TEST_TMPDIR/out BEAT_ERR=$BATS_TEST_TMPDIR/err
+    BEAT_RC=0
+    env BEAT_STATS=1 BEAT_MEMGATE_SOURCE="file:$BATS_TEST_TMPDIR/level" OMP_NUM_THREADS=2 \
+        LD_PRELOAD="$BEAT_LIB" timeout -k 5 "$RUN_TIMEOUT" "$BUILD_DIR/memgate_hold" "$mode" "$BATS_TEST_TMPDIR/level" \
+        >"$BEAT_OUT" 2>"$BEAT_ERR" || BEAT_RC=$?
+    env -u LD_PRELOAD OMP_NUM_THREADS=2 "$BUILD_DIR/memgate_hold" "$mode" /dev/null >"$BATS_TEST_TMPDIR/gomp.out"
+    [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
+    cmp "$BEAT_OUT" "$BATS_TEST_TMPDIR/gomp.out" || { cat "$BEAT_OUT" "$BATS_TEST_TMPDIR/gomp.out"; false; }
+    GATE=$(grep "^beat: stats: memory gate: level" "$BEAT_ERR" || true)
+    HELD=$(grep "^beat: stats: memory gate: held" "$BEAT_ERR" || true)
+    echo "$GATE"
+    echo "$HELD"
+    grep "^beat: stats: memory estimate" "$BEAT_ERR"
+}
+
+# held WHAT: from the held line: all (held at medium), waiter, fell,
+# barrier, late.
+held() {
+    pick "$HELD" '.*held at medium \([0-9]*\); started by their waiter \([0-9]*\), after the level fell \([0-9]*\), in a full barrier \([0-9]*\), after [0-9]* ms held \([0-9]*\)$' \
+        "$1" all waiter fell barrier late
+}
+
+@test "memory gate: the estimate is learnt (2 MiB tasks measured at 2 MiB); a task of 1 MiB or more is held at medium only, run at once at high and critical" {
+    require_beat_lib
+    hold_run none wait
+    grep -q "largest 20[0-9][0-9] KiB" "$BEAT_ERR"
+    [ "$(held all)" -eq 0 ] && [ "$(ran high)" -eq 0 ] && [ "$(ran critical)" -eq 0 ]
+    hold_run low wait
+    [ "$(held all)" -eq 0 ] && [ "$(ran high)" -eq 0 ] && [ "$(ran critical)" -eq 0 ]
+    # 36 tasks: the first ones go (nothing is known of them yet), the rest are held
+    hold_run medium wait
+    [ "$(held all)" -ge 24 ] && [ "$(ran high)" -eq 0 ] && [ "$(ran critical)" -eq 0 ]
+    hold_run high wait
+    [ "$(held all)" -eq 0 ] && [ "$(ran high)" -ge 24 ]
+    hold_run critical wait
+    [ "$(held all)" -eq 0 ] && [ "$(ran critical)" -eq 36 ]
+    # 600 KiB (of arguments): under 1 MiB, so it goes at medium
+    gate_run medium big
+    [ "$(seen medium)" -eq 40 ]
+    [ "$(ran high)" -eq 0 ]
+    grep -q "held at medium 0;" "$BEAT_ERR"
+}
+
+@test "memory gate: a held task starts when its creator waits for it (taskwait), with libgomp's output" {
+    require_beat_lib
+    hold_run medium wait
+    [ "$(held all)" -ge 24 ]
+    # (a creator descheduled for 20 ms may see a few go to the other thread)
+    [ "$(held waiter)" -ge 1 ]
+    [ $(($(held waiter) + $(held late))) -eq "$(held all)" ]
+}
+
+@test "memory gate: held tasks nobody waits for start once the whole team is in the barrier" {
+    require_beat_lib
+    hold_run medium barrier
+    [ "$(held all)" -ge 12 ]
+    [ "$(held barrier)" -ge 1 ]
+    [ $(($(held barrier) + $(held late))) -eq "$(held all)" ]
+}
+
+@test "memory gate: held tasks start when the level falls below medium" {
+    require_beat_lib
+    hold_run medium fall
+    [ "$(held all)" -ge 12 ]
+    # the producer writes "none" and works on for 300 ms without waiting
+    [ "$(held fell)" -ge 1 ]
+    [ $(($(held fell) + $(held waiter))) -eq "$(held all)" ]
+}
+
+@test "memory gate: a held task nobody waits for starts after at most 20 ms (the gate's bound), while its creator works on" {
+    require_beat_lib
+    hold_run medium busy
+    [ "$(held all)" -ge 12 ]
+    [ "$(held late)" -ge 1 ]
+    [ $(($(held late) + $(held waiter))) -eq "$(held all)" ]
 }
 
 MEM_CG=/sys/fs/cgroup/memory
