@@ -666,6 +666,7 @@ struct beat_stats {
 	 * it, the level fell, the whole team was in a barrier, it was held too
 	 * long (memgate.c) */
 	unsigned long memgate_held, memgate_waited, memgate_fell, memgate_barrier, memgate_late;
+	unsigned long memgate_threads; /* team threads not started under pressure (OMP_DYNAMIC) */
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */

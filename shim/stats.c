@@ -63,11 +63,11 @@ static void memgate_report(const struct beat_stats *sum)
 		"beat: stats: memory gate: level now %s; decisions at none %lu, low %lu, medium %lu, high %lu, "
 		"critical %lu; run at once at high %lu, at critical %lu\n"
 		"beat: stats: memory gate: held at medium %lu; started by their waiter %lu, after the level fell %lu, "
-		"in a full barrier %lu, after %d ms held %lu\n",
+		"in a full barrier %lu, after %d ms held %lu; team threads not started %lu\n",
 		beat_mem_level_name(__atomic_load_n(&beat_mem_level, __ATOMIC_RELAXED)), n[BEAT_MEM_NONE],
 		n[BEAT_MEM_LOW], n[BEAT_MEM_MEDIUM], n[BEAT_MEM_HIGH], n[BEAT_MEM_CRITICAL], now[BEAT_MEM_HIGH],
 		now[BEAT_MEM_CRITICAL], sum->memgate_held, sum->memgate_waited, sum->memgate_fell,
-		sum->memgate_barrier, BEAT_HOLD_MS, sum->memgate_late);
+		sum->memgate_barrier, BEAT_HOLD_MS, sum->memgate_late, sum->memgate_threads);
 }
 
 /* The memory estimate per fingerprint: how many tasks were measured, how
@@ -132,6 +132,7 @@ static void stats_report(void)
 		sum.memgate_fell += LOAD(t->stats.memgate_fell);
 		sum.memgate_barrier += LOAD(t->stats.memgate_barrier);
 		sum.memgate_late += LOAD(t->stats.memgate_late);
+		sum.memgate_threads += LOAD(t->stats.memgate_threads);
 		for (int k = 0; k < 4; k++) {
 			sum.mem_local[k] += LOAD(t->stats.mem_local[k]);
 			sum.mem_checked[k] += LOAD(t->stats.mem_checked[k]);

@@ -295,7 +295,7 @@ static struct beat_thread *pool_spawn(void)
 /* An idle worker for seat `seat` of a team led by master: the one that had
  * this seat last time if it is idle, else any idle one, else a new one;
  * NULL when no thread can be created. */
-static struct beat_thread *pool_take(struct beat_thread *master, unsigned seat)
+static struct beat_thread *pool_take(struct beat_thread *master, unsigned seat, bool no_new)
 {
 	struct beat_thread *preferred = seat - 1 < master->crew_len ? master->crew[seat - 1] : NULL;
 	beat_mutex_lock(&pool_lock);
@@ -303,7 +303,7 @@ static struct beat_thread *pool_take(struct beat_thread *master, unsigned seat)
 	if (w)
 		pool_unlink(w);
 	beat_mutex_unlock(&pool_lock);
-	if (!w)
+	if (!w && !no_new)
 		w = pool_spawn();
 	if (!w)
 		return NULL;
@@ -493,12 +493,14 @@ static unsigned reserve_threads(struct beat_cg *cg, int limit, unsigned nthreads
 }
 
 /* Takes a worker for every seat but the master's (into master->crew). When
- * a thread cannot be created the team is smaller, and the threads reserved
- * for the missing seats go back to the contention group. */
-static unsigned take_workers(struct beat_thread *master, struct beat_cg *cg, unsigned nthreads)
+ * a thread cannot be created (or, no_new, is not to be: the memory gate)
+ * the team is smaller, and the threads reserved for the missing seats go
+ * back to the contention group. */
+static unsigned take_workers(struct beat_thread *master, struct beat_cg *cg, unsigned nthreads,
+			     bool no_new)
 {
 	for (unsigned i = 1; i < nthreads; i++)
-		if (pool_take(master, i) == NULL) {
+		if (pool_take(master, i, no_new) == NULL) {
 			atomic_fetch_sub_explicit(&cg->busy, (int)(nthreads - i), memory_order_relaxed);
 			return i;
 		}
@@ -624,7 +626,14 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	if (nthreads < 1)
 		nthreads = 1;
 	nthreads = reserve_threads(outer->team->cg, encountering->icv.thread_limit, nthreads);
-	nthreads = take_workers(t, outer->team->cg, nthreads);
+	/* Under high memory pressure, with dyn-var true (OMP_DYNAMIC), a team
+	 * gets only the threads that exist: no new thread's stack is added. */
+	bool no_new = nthreads > 1 && encountering->icv.dyn && beat_cfg.memgate &&
+		      beat_mem_level_refresh() >= BEAT_MEM_HIGH;
+	unsigned asked = nthreads;
+	nthreads = take_workers(t, outer->team->cg, nthreads, no_new);
+	if (BEAT_UNLIKELY(nthreads < asked && no_new))
+		t->stats.memgate_threads += asked - nthreads;
 	struct beat_team *team = team_take(t, nthreads);
 	team->cg = outer->team->cg;
 	team->fn = fn;

@@ -118,10 +118,10 @@ hold_run() {
 }
 
 # held WHAT: from the held line: all (held at medium), waiter, fell,
-# barrier, late.
+# barrier, late; threads (team threads not started).
 held() {
-    pick "$HELD" '.*held at medium \([0-9]*\); started by their waiter \([0-9]*\), after the level fell \([0-9]*\), in a full barrier \([0-9]*\), after [0-9]* ms held \([0-9]*\)$' \
-        "$1" all waiter fell barrier late
+    pick "$HELD" '.*held at medium \([0-9]*\); started by their waiter \([0-9]*\), after the level fell \([0-9]*\), in a full barrier \([0-9]*\), after [0-9]* ms held \([0-9]*\); team threads not started \([0-9]*\)$' \
+        "$1" all waiter fell barrier late threads
 }
 
 @test "memory gate: the estimate is learnt (2 MiB tasks measured at 2 MiB); a task of 1 MiB or more is held at medium only, run at once at high and critical" {
@@ -177,6 +177,33 @@ held() {
     [ "$(held all)" -ge 12 ]
     [ "$(held late)" -ge 1 ]
     [ $(($(held late) + $(held waiter))) -eq "$(held all)" ]
+}
+
+@test "memory gate: at high with OMP_DYNAMIC=true a parallel region gets only the threads that exist; without OMP_DYNAMIC, or at none, all it asks for" {
+    require_beat_lib
+    build_program memgate_team
+    local lvl=$BATS_TEST_TMPDIR/level
+    # the first region starts at high, before any worker exists
+    echo high >"$lvl"
+    run env BEAT_STATS=1 BEAT_MEMGATE_SOURCE="file:$lvl" OMP_DYNAMIC=true OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" \
+        timeout -k 5 "$RUN_TIMEOUT" "$BUILD_DIR/memgate_team" "$lvl"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"region 1: 1 threads"* ]]
+    [[ "$output" == *"region 2: 2 threads"* ]]
+    HELD=$(echo "$output" | grep "^beat: stats: memory gate: held")
+    [ "$(held threads)" -eq 1 ]
+    for env in "OMP_DYNAMIC=false BEAT_MEMGATE=true" "OMP_DYNAMIC=true BEAT_MEMGATE=false"; do
+        echo high >"$lvl"
+        run env $env BEAT_MEMGATE_SOURCE="file:$lvl" OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" \
+            timeout -k 5 "$RUN_TIMEOUT" "$BUILD_DIR/memgate_team" "$lvl"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"region 1: 2 threads"* ]]
+    done
+    echo none >"$lvl"
+    run env BEAT_MEMGATE_SOURCE="file:$lvl" OMP_DYNAMIC=true OMP_NUM_THREADS=2 LD_PRELOAD="$BEAT_LIB" \
+        timeout -k 5 "$RUN_TIMEOUT" "$BUILD_DIR/memgate_team" "$lvl"
+    [[ "$output" == *"region 1: 2 threads"* ]]
 }
 
 MEM_CG=/sys/fs/cgroup/memory
