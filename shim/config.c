@@ -895,6 +895,8 @@ static const struct env_var vars[] = {
 	{.name = "BEAT_MEMGATE_LEVELS", .parse = parse_memgate_levels, .show = show_memgate_levels,
 	 .range = "a,b,c,d: rising, 1..100", .dflt = "50,70,80,90",
 	 .help = "percent of the memory cgroup's limit in use at which pressure is low, medium, high, critical"},
+	{.name = "BEAT_PTHREAD", ANY_TEXT, .dflt = "observe", .flags = DESCRIBED,
+	 .help = "pthread_create interposition: off, observe (learn each kind of thread's life), place (and bind new threads to a NUMA node, defer their start under memory pressure) or task (and run short non-blocking kinds as tasks on beat's pool); read by shim/interpose_pthread.c"},
 	{.name = "BEAT_MEMGATE_SOURCE", ANY_TEXT, .dflt = "auto", .flags = DESCRIBED,
 	 .help = "where the pressure level comes from: auto (cgroup, /proc/meminfo, PSI) or file:PATH (a file holding none, low, medium, high or critical; tests)"},
 	{.name = "BEAT_INLINE", FIELD(inline_factor), .parse = parse_float, .min = 0, .max = 1000000,

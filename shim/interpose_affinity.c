@@ -46,6 +46,11 @@ BEAT_EXPORT int pthread_setaffinity_np(pthread_t thread, size_t size, const cpu_
 	setaffinity_fn f = next_setaffinity();
 	if (f == NULL)
 		return ENOSYS;
+	/* a thread run as a task: the pool worker running it (none: nothing
+	 * runs it now, and its fingerprint gets real threads from now on) */
+	thread = beat_pt_affinity_target(thread);
+	if (thread == 0)
+		return 0;
 	return f(thread, size, set);
 }
 

@@ -54,6 +54,14 @@ bool beat_getenv_is_empty(const char *name);
 struct hwloc_topology;
 void beat_topology_use_file(struct hwloc_topology *topo, const char *path);
 
+/* interpose_pthread.c: the C library's pthread_create (beat's own threads
+ * are not the program's); the pthread layer's state in a forked child; the
+ * thread that pthread_setaffinity_np acts on for a handle (a thread run as
+ * a task: the pool worker running it, 0 when none). */
+#include <pthread.h>
+int beat_real_pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
+void beat_pt_after_fork(void);
+pthread_t beat_pt_affinity_target(pthread_t t);
 void beat_futex_wait(atomic_uint *word, unsigned expected);
 /* The same, for at most ns nanoseconds. */
 void beat_futex_wait_for(atomic_uint *word, unsigned expected, long ns);

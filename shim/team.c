@@ -282,7 +282,7 @@ static struct beat_thread *pool_spawn(void)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (beat_cfg.stacksize)
 		pthread_attr_setstacksize(&attr, beat_cfg.stacksize);
-	int err = pthread_create(&t->pth, &attr, worker_main, t);
+	int err = beat_real_pthread_create(&t->pth, &attr, worker_main, t);
 	pthread_attr_destroy(&attr);
 	if (err) {
 		pool_spawn_failed(t, err);
@@ -824,6 +824,7 @@ static bool is_openmp_program(void)
 static void atfork_child(void)
 {
 	beat_team_atfork_child();
+	beat_pt_after_fork();
 }
 
 __attribute__((constructor)) static void team_register_atfork(void)

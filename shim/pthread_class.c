@@ -1,0 +1,117 @@
+/* pthread_class.c: what beat learns about the threads a program creates
+ * (BEAT_PTHREAD=observe, place and task; issue 12). A thread's fingerprint
+ * is its start routine, the call site of pthread_create and the attributes
+ * that matter (stack size, detach state, an explicit CPU mask); a shared
+ * table of 256 slots, direct-mapped, learns for each fingerprint how long
+ * its threads live, the CPU time they use and whether they block
+ * (voluntary context switches, or a life much longer than its CPU time).
+ * Threads are created and end at a rate of microseconds at best, so the
+ * table takes a lock.
+ *
+ * Classes: cold (fewer than BEAT_PT_WARM ends seen), short (mean life
+ * under BEAT_PT_SHORT_NS and not blocking), long, blocking. Only short
+ * fingerprints run as tasks (pthread_pool.c); a fingerprint once seen
+ * blocking, or binding itself to CPUs, stays with real threads. */
+#include "rt.h"
+#include "pthread_beat.h"
+
+#include <stdio.h>
+
+#define SLOTS 256
+
+struct slot {
+	uint64_t key;
+	uint32_t ends;          /* threads of it that ended (real or as tasks) */
+	uint32_t blocked;       /* of them, those that blocked */
+	double life_ns, cpu_ns; /* running means */
+	bool sticky_real;       /* seen blocking while a task, or binding itself */
+};
+
+static struct slot table[SLOTS];
+static beat_mutex_t lock;
+
+uint64_t beat_pt_key(void *(*fn)(void *), const void *site, size_t stacksize, bool detached,
+		     bool affinity)
+{
+	uint64_t x = (uint64_t)(uintptr_t)fn * 0x9E3779B97F4A7C15ull;
+	x ^= (uint64_t)(uintptr_t)site + (x << 6) + (x >> 2);
+	x ^= ((uint64_t)stacksize >> 12) * 0xff51afd7ed558ccdull;
+	x ^= (uint64_t)detached << 1 | (uint64_t)affinity << 2;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return (x ^ (x >> 29)) | 1;
+}
+
+static struct slot *slot_of(uint64_t key)
+{
+	return &table[key >> 56];
+}
+
+enum beat_pt_class beat_pt_class_of(uint64_t key)
+{
+	enum beat_pt_class c = BEAT_PT_COLD;
+	beat_mutex_lock(&lock);
+	struct slot *s = slot_of(key);
+	if (s->key == key) {
+		if (s->sticky_real || s->blocked * 4 > s->ends)
+			c = BEAT_PT_BLOCKING;
+		else if (s->ends < BEAT_PT_WARM)
+			c = BEAT_PT_COLD;
+		else
+			c = s->life_ns < BEAT_PT_SHORT_NS ? BEAT_PT_SHORT : BEAT_PT_LONG;
+	}
+	beat_mutex_unlock(&lock);
+	return c;
+}
+
+void beat_pt_learn(uint64_t key, uint64_t life_ns, uint64_t cpu_ns, long nvcsw)
+{
+	/* Blocked: it gave the CPU up, or it lived well beyond its CPU time
+	 * (waiting without a context switch of its own is rare). */
+	bool blocked = nvcsw > 0 || (life_ns > 50000 && life_ns > 4 * cpu_ns);
+	beat_mutex_lock(&lock);
+	struct slot *s = slot_of(key);
+	if (s->key != key) {
+		*s = (struct slot){.key = key};
+	}
+	s->ends++;
+	s->blocked += blocked;
+	/* The mean of the last 16 or so. */
+	double w = s->ends < 16 ? 1.0 / s->ends : 1.0 / 16;
+	s->life_ns += w * ((double)life_ns - s->life_ns);
+	s->cpu_ns += w * ((double)cpu_ns - s->cpu_ns);
+	beat_mutex_unlock(&lock);
+}
+
+void beat_pt_stick_real(uint64_t key)
+{
+	beat_mutex_lock(&lock);
+	struct slot *s = slot_of(key);
+	if (s->key != key)
+		*s = (struct slot){.key = key};
+	s->sticky_real = true;
+	beat_mutex_unlock(&lock);
+}
+
+void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS])
+{
+	for (int c = 0; c < BEAT_PT_NCLASS; c++)
+		n[c] = 0;
+	beat_mutex_lock(&lock);
+	for (unsigned i = 0; i < SLOTS; i++) {
+		struct slot *s = &table[i];
+		if (!s->key)
+			continue;
+		if (s->sticky_real || s->blocked * 4 > s->ends)
+			n[BEAT_PT_BLOCKING]++;
+		else if (s->ends < BEAT_PT_WARM)
+			n[BEAT_PT_COLD]++;
+		else
+			n[s->life_ns < BEAT_PT_SHORT_NS ? BEAT_PT_SHORT : BEAT_PT_LONG]++;
+	}
+	beat_mutex_unlock(&lock);
+}
+
+void beat_pt_class_reset_after_fork(void)
+{
+	atomic_init(&lock.state, 0);
+}
