@@ -65,6 +65,7 @@ static void memgate_report(const struct beat_stats *sum)
 		beat_mem_level_name(__atomic_load_n(&beat_mem_level, __ATOMIC_RELAXED)), n[BEAT_MEM_NONE],
 		n[BEAT_MEM_LOW], n[BEAT_MEM_MEDIUM], n[BEAT_MEM_HIGH], n[BEAT_MEM_CRITICAL], now[BEAT_MEM_HIGH],
 		now[BEAT_MEM_CRITICAL]);
+	beat_fiber_pressure_report();
 }
 
 static void stats_report(void)

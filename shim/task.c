@@ -908,6 +908,7 @@ static inline void hungry_end(struct helper *h)
 static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
 {
 	struct beat_team *team = h->m->team;
+	beat_fiber_idle(h->t);
 	h->slept = true;
 	atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 	unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
