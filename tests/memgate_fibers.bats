@@ -97,6 +97,15 @@ count() {
     run_both cxx_task_exceptions 4
 }
 
+@test "fibers under pressure: a task that waits on its taker's stack lets only its own descendants start on top (untied 512 KiB frames on 2 MiB stacks), at high and at BEAT_FIBER_MAX=1" {
+    require_beat_lib
+    # Without that, a waiting worker started untied siblings on top of the
+    # waiter until its 2 MiB stack overflowed (5 runs of 6 at BEAT_FIBER_MAX=1).
+    echo high >"$BATS_TEST_TMPDIR/level"
+    OMP_STACKSIZE=2M BEAT_MEMGATE_SOURCE="file:$BATS_TEST_TMPDIR/level" run_both task_parkmem 4 1
+    OMP_STACKSIZE=2M BEAT_FIBER_MAX=1 run_both task_parkmem 4 1
+}
+
 @test "fibers under pressure: a level that moves between none and critical while tasks park keeps libgomp's output" {
     require_beat_lib
     for second in high critical low; do
