@@ -526,7 +526,9 @@ void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 
 void beat_fiber_idle(struct beat_thread *t)
 {
-	if (!beat_cfg.memgate)
+	/* Nothing to give back (a program without tasks): no refresh either. */
+	if (!beat_cfg.memgate || (!t->fiber_cache && t->nfree_tasks == 0 &&
+				  atomic_load_explicit(&pool_count, memory_order_relaxed) == 0))
 		return;
 	int level = beat_mem_level_refresh();
 	if (BEAT_LIKELY(level < BEAT_MEM_HIGH))

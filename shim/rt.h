@@ -792,8 +792,8 @@ bool beat_fiber_any_ready(struct beat_thread *t, struct beat_member *m);
  * and the alternate signal stack beat gave it is unmapped. */
 void beat_fiber_thread_exit(struct beat_thread *t);
 /* Thread t is about to sleep: under high or critical memory pressure its
- * idle fibers, the pool's and its free task blocks give memory back (one
- * rate-bounded level refresh otherwise). */
+ * idle fibers, the pool's and its free task blocks give memory back
+ * (otherwise at most one rate-bounded level refresh). */
 void beat_fiber_idle(struct beat_thread *t);
 /* BEAT_STATS: the line on what fibers gave back under memory pressure. */
 void beat_fiber_pressure_report(void);

@@ -58,7 +58,7 @@ count() {
     done
 }
 
-@test "fibers under pressure: from none to high, idle fibers give their stack pages back and stay mapped" {
+@test "fibers under pressure: from none to high, idle fibers give their stack pages back and stay mapped, free task blocks are released" {
     require_beat
     # Continuation stealing runs the first descent on 12 fibers at once:
     # more than the 4 a thread keeps at high.
@@ -67,6 +67,8 @@ count() {
     [ "$(count given_back)" -gt 0 ]
     [ "$(count kib)" -gt 0 ]
     [ "$(count unmapped)" -eq 0 ]
+    # Both threads idle after tasks were freed: their free blocks go back.
+    [ "$(count blocks)" -gt 0 ]
 }
 
 @test "fibers under pressure: from none to critical, fibers beyond a few are unmapped" {
