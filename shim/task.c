@@ -945,8 +945,9 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		if (run_own_children_or_park(&h, done, arg))
 			return;
 	} else if (!(h.t->task->flags & BEAT_TASK_IMPLICIT)) {
-		/* A task that started on this stack (no fiber was free:
-		 * BEAT_FIBER_MAX, memory pressure, fibers off) cannot park. */
+		/* A task that started on this stack cannot park: no fiber
+		 * was free (BEAT_FIBER_MAX, memory pressure), fibers are off,
+		 * or its creator on this stack ran it at once. */
 		narrow_to(&h, h.t->task);
 	}
 	h.limit = beat_spin_limit();
