@@ -1,6 +1,7 @@
 /* fiber.c: fiber stacks and their pool. A stack is one anonymous mapping
- * with a guard region at its low end; fibers are never unmapped, only
- * reused: a thread keeps a few idle ones, the rest wait in a shared pool.
+ * with a guard region at its low end; fibers are reused, not unmapped (but
+ * under critical memory pressure): a thread keeps a few idle ones, the rest
+ * wait in a shared pool.
  * The number of fibers is bounded (BEAT_FIBER_MAX); when the bound is
  * reached the caller runs the task on its own stack instead. A fault in a
  * guard region (BEAT_FIBER_GUARD, 2 MiB by default, so that a large frame
@@ -9,12 +10,27 @@
  * have had without beat. A fiber's stack is as large as a new thread's
  * (BEAT_FIBER_STACK, else OMP_STACKSIZE, else ulimit -s as glibc reads
  * it). On a machine with several NUMA nodes a new stack prefers the node of
- * the CPU that maps it (the thread that will run on it). */
+ * the CPU that maps it (the thread that will run on it).
+ *
+ * Under memory pressure (the gate's level high or critical, mempressure.c)
+ * the pool gives memory back and stops growing. No new fiber is mapped: the
+ * task runs on the stack of the thread that takes it, as at BEAT_FIBER_MAX.
+ * A released fiber stays in its thread's cache only while the cache is
+ * small (4 fibers at high, 2 at critical); the others go to the pool with
+ * their stack pages given back (madvise MADV_DONTNEED below the frames an
+ * idle fiber still holds, so the mapping stays and reuse stays cheap), and
+ * at critical they are unmapped once the pool holds a few. A thread about
+ * to sleep (beat_fiber_idle) gives back its cache's pages, the pool's and
+ * its free task blocks. At none, low and medium all this costs one relaxed
+ * load and a compare per release: no system call. */
 #include "fiber.h"
 
+#include <malloc.h>
 #include <numa.h>
 #include <numaif.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +42,9 @@
 static beat_mutex_t pool_lock;
 static struct beat_fiber *pool_head;
 static atomic_int pool_count;
-static atomic_int mapped;        /* fibers that exist (the pool's high-water mark) */
+static atomic_int pool_kept;     /* pooled fibers whose stack was not given back */
+static atomic_int mapped;        /* fibers that exist */
+static atomic_int mapped_peak;   /* their high-water mark */
 static struct sigaction old_segv;
 static pthread_once_t segv_once = PTHREAD_ONCE_INIT;
 
@@ -34,7 +52,7 @@ static void fiber_main(void *arg);
 
 int beat_fiber_count(void)
 {
-	return atomic_load_explicit(&mapped, memory_order_relaxed);
+	return atomic_load_explicit(&mapped_peak, memory_order_relaxed);
 }
 
 static size_t page_round(size_t s)
@@ -181,10 +199,19 @@ static void prefer_local_node(void *p, size_t len)
 		beat_warn("mbind of a fiber stack to node %d failed", node);
 }
 
+static void peak_raise(int now)
+{
+	int peak = atomic_load_explicit(&mapped_peak, memory_order_relaxed);
+	while (now > peak && !atomic_compare_exchange_weak_explicit(&mapped_peak, &peak, now, memory_order_relaxed,
+								    memory_order_relaxed))
+		;
+}
+
 static struct beat_fiber *fiber_map(void)
 {
 	int max = beat_cfg.fiber_max;
-	if (atomic_fetch_add_explicit(&mapped, 1, memory_order_relaxed) >= max) {
+	int before = atomic_fetch_add_explicit(&mapped, 1, memory_order_relaxed);
+	if (before >= max) {
 		atomic_fetch_sub_explicit(&mapped, 1, memory_order_relaxed);
 		return NULL;
 	}
@@ -201,6 +228,7 @@ static struct beat_fiber *fiber_map(void)
 		atomic_fetch_sub_explicit(&mapped, 1, memory_order_relaxed);
 		return NULL;
 	}
+	peak_raise(before + 1);
 	pthread_once(&segv_once, install_segv);
 	prefer_local_node(map + guard, stack);
 	f->map = map;
@@ -213,41 +241,40 @@ static struct beat_fiber *fiber_map(void)
 	return f;
 }
 
-void beat_fiber_thread_ready(struct beat_thread *t)
-{
-	ensure_altstack(t);
-}
-
-struct beat_fiber *beat_fiber_get(struct beat_thread *t)
-{
-	struct beat_fiber *f = t->fiber_cache;
-	if (BEAT_LIKELY(f != NULL)) {
-		t->fiber_cache = f->next;
-		t->nfiber_cache--;
-		return f;
-	}
-	ensure_altstack(t);
-	if (atomic_load_explicit(&pool_count, memory_order_relaxed) > 0) {
-		beat_mutex_lock(&pool_lock);
-		f = pool_head;
-		if (f) {
-			pool_head = f->next;
-			atomic_fetch_sub_explicit(&pool_count, 1, memory_order_relaxed);
-		}
-		beat_mutex_unlock(&pool_lock);
-		if (f)
-			return f;
-	}
-	return fiber_map();
-}
-
 static void pool_push(struct beat_fiber *f)
 {
 	beat_mutex_lock(&pool_lock);
 	f->next = pool_head;
 	pool_head = f;
 	atomic_fetch_add_explicit(&pool_count, 1, memory_order_relaxed);
+	if (!f->given_back)
+		atomic_fetch_add_explicit(&pool_kept, 1, memory_order_relaxed);
 	beat_mutex_unlock(&pool_lock);
+}
+
+/* A fiber from the pool, about to run again; NULL when the pool is empty. */
+static struct beat_fiber *pool_pop(void)
+{
+	if (atomic_load_explicit(&pool_count, memory_order_relaxed) == 0)
+		return NULL;
+	beat_mutex_lock(&pool_lock);
+	struct beat_fiber *f = pool_head;
+	if (f) {
+		pool_head = f->next;
+		atomic_fetch_sub_explicit(&pool_count, 1, memory_order_relaxed);
+		if (!f->given_back)
+			atomic_fetch_sub_explicit(&pool_kept, 1, memory_order_relaxed);
+		f->given_back = false;
+	}
+	beat_mutex_unlock(&pool_lock);
+	return f;
+}
+
+static void cache_push(struct beat_thread *t, struct beat_fiber *f)
+{
+	f->next = t->fiber_cache;
+	t->fiber_cache = f;
+	t->nfiber_cache++;
 }
 
 /* A fiber whose task used a deep stack gives those pages back when it is
@@ -278,6 +305,206 @@ static void trim(struct beat_fiber *f)
 		madvise(f->stack_lo, f->stack_size - TRIM_KEEP, MADV_DONTNEED);
 }
 
+/* ------------------------------------------------- under memory pressure */
+
+/* Idle fibers a thread keeps in its cache at a level of the memory gate. */
+static int cache_bound(int level)
+{
+	return level >= BEAT_MEM_CRITICAL ? 2 : level >= BEAT_MEM_HIGH ? 4 : CACHE_MAX;
+}
+
+/* At critical the pool keeps this many fibers; the others are unmapped. */
+#define POOL_KEEP_CRITICAL 4
+
+/* Under the sanitizers an unmapped stack would leave their records of it
+ * behind (ASan's shadow, TSan's fiber): there pages are only given back. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MAY_UNMAP 0
+#else
+#define MAY_UNMAP 1
+#endif
+
+/* The gate's level as the pool sees it (none when the gate is off). */
+static inline int pressure(void)
+{
+	return beat_cfg.memgate ? __atomic_load_n(&beat_mem_level, __ATOMIC_RELAXED) : BEAT_MEM_NONE;
+}
+
+static void stat_add(unsigned long *counter, unsigned long n)
+{
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/* Resident bytes in [lo, hi), both page aligned (for BEAT_STATS only). */
+static unsigned long resident_bytes(char *lo, char *hi)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned char vec[1024];
+	unsigned long pages_in = 0;
+	while (lo < hi) {
+		size_t n = (size_t)(hi - lo) / page;
+		if (n > sizeof vec)
+			n = sizeof vec;
+		if (n == 0 || mincore(lo, n * page, vec) != 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			pages_in += vec[i] & 1;
+		lo += n * page;
+	}
+	return pages_in * page;
+}
+
+/* The lowest byte of f's stack an idle fiber may still need: it is
+ * switched out inside beat_fiber_finish, so its live frames lie at and
+ * above its saved stack pointer (from that pointer's page up). With
+ * ucontext that pointer is inside the saved context: the top TRIM_KEEP
+ * bytes are kept instead. */
+static char *live_floor(const struct beat_fiber *f)
+{
+	char *top = f->stack_lo + f->stack_size;
+#ifdef BEAT_CTX_UCONTEXT
+	return f->stack_size > TRIM_KEEP ? top - TRIM_KEEP : f->stack_lo;
+#else
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	char *floor = (char *)((uintptr_t)f->ctx.sp & ~(page - 1));
+	BEAT_ASSERT(floor >= f->stack_lo && floor < top);
+	(void)top;
+	return floor;
+#endif
+}
+
+/* Gives the pages of idle f's stack below its live frames back to the
+ * kernel; the mapping stays, and a page touched again comes back zeroed. */
+static void give_back(struct beat_thread *t, struct beat_fiber *f)
+{
+	if (f->given_back)
+		return;
+	char *floor = live_floor(f);
+	if (beat_cfg.stats)
+		stat_add(&t->stats.fiber_gave_bytes, resident_bytes(f->stack_lo, floor));
+	madvise(f->stack_lo, (size_t)(floor - f->stack_lo), MADV_DONTNEED);
+	f->given_back = true;
+	f->deep = false;
+	BEAT_STAT(t, fiber_gave);
+}
+
+static void fiber_unmap(struct beat_thread *t, struct beat_fiber *f)
+{
+	if (beat_cfg.stats)
+		stat_add(&t->stats.fiber_gave_bytes, resident_bytes(f->stack_lo, f->stack_lo + f->stack_size));
+	munmap(f->map, f->map_size);
+	free(f);
+	atomic_fetch_sub_explicit(&mapped, 1, memory_order_relaxed);
+	BEAT_STAT(t, fiber_unmapped);
+}
+
+/* An idle fiber leaves its thread under pressure: at critical it is
+ * unmapped once the pool holds a few, else it goes to the pool with its
+ * pages given back. */
+static void release_idle(struct beat_thread *t, struct beat_fiber *f, int level)
+{
+	if (MAY_UNMAP && level >= BEAT_MEM_CRITICAL &&
+	    atomic_load_explicit(&pool_count, memory_order_relaxed) >= POOL_KEEP_CRITICAL) {
+		fiber_unmap(t, f);
+		return;
+	}
+	give_back(t, f);
+	pool_push(f);
+}
+
+/* Cuts t's cache to its bound at this level: the oldest fibers leave (the
+ * newest, whose top pages the next task touches anyway, stay). */
+static void cut_cache(struct beat_thread *t, int level)
+{
+	int keep = cache_bound(level);
+	if (t->nfiber_cache <= keep)
+		return;
+	struct beat_fiber **pp = &t->fiber_cache;
+	for (int i = 0; i < keep; i++)
+		pp = &(*pp)->next;
+	struct beat_fiber *rest = *pp;
+	*pp = NULL;
+	t->nfiber_cache = keep;
+	while (rest) {
+		struct beat_fiber *f = rest;
+		rest = f->next;
+		release_idle(t, f, level);
+	}
+}
+
+/* Every pooled fiber that still holds its pages gives them back; at
+ * critical the pool keeps only a few fibers. The pool is taken whole and
+ * refilled, so that the system calls run without the lock (meanwhile a
+ * thread that finds it empty runs its task on its own stack). */
+static void pool_give_back(struct beat_thread *t, int level)
+{
+	bool excess = MAY_UNMAP && level >= BEAT_MEM_CRITICAL &&
+		      atomic_load_explicit(&pool_count, memory_order_relaxed) > POOL_KEEP_CRITICAL;
+	if (!excess && atomic_load_explicit(&pool_kept, memory_order_relaxed) == 0)
+		return;
+	beat_mutex_lock(&pool_lock);
+	struct beat_fiber *list = pool_head;
+	pool_head = NULL;
+	atomic_store_explicit(&pool_count, 0, memory_order_relaxed);
+	atomic_store_explicit(&pool_kept, 0, memory_order_relaxed);
+	beat_mutex_unlock(&pool_lock);
+	while (list) {
+		struct beat_fiber *f = list;
+		list = f->next;
+		release_idle(t, f, level);
+	}
+}
+
+/* A thread's free task blocks go back to malloc (and at critical malloc
+ * gives its free pages back to the kernel). */
+static void blocks_give_back(struct beat_thread *t, int level)
+{
+	int n = t->nfree_tasks;
+	if (n == 0)
+		return;
+	beat_task_blocks_release(t);
+	stat_add(&t->stats.blocks_freed, (unsigned long)n);
+	if (level >= BEAT_MEM_CRITICAL)
+		malloc_trim(0);
+}
+
+/* A fiber released at high or critical: it joins the cache, which is then
+ * cut to its bound at the level. */
+static void put_pressed(struct beat_thread *t, struct beat_fiber *f, int level)
+{
+	cache_push(t, f);
+	cut_cache(t, level);
+}
+
+/* ------------------------------------------------------------ public API */
+
+void beat_fiber_thread_ready(struct beat_thread *t)
+{
+	ensure_altstack(t);
+}
+
+struct beat_fiber *beat_fiber_get(struct beat_thread *t)
+{
+	struct beat_fiber *f = t->fiber_cache;
+	if (BEAT_LIKELY(f != NULL)) {
+		t->fiber_cache = f->next;
+		t->nfiber_cache--;
+		f->given_back = false;
+		return f;
+	}
+	ensure_altstack(t);
+	f = pool_pop();
+	if (f)
+		return f;
+	/* Under pressure no new fiber: the caller runs the task on its own
+	 * stack, as at BEAT_FIBER_MAX (task.c, beat_task_run_one). */
+	if (BEAT_UNLIKELY(beat_cfg.memgate && beat_mem_level_refresh() >= BEAT_MEM_HIGH)) {
+		BEAT_STAT(t, fiber_not_mapped);
+		return NULL;
+	}
+	return fiber_map();
+}
+
 void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 {
 	/* Released after the switch away from it: no thread runs on it. */
@@ -285,26 +512,49 @@ void beat_fiber_put(struct beat_thread *t, struct beat_fiber *f)
 	beat_fiber_state_move(f, BEAT_FIBER_ENDED, BEAT_FIBER_FREE);
 	if (BEAT_UNLIKELY(used_deep(f)))
 		trim(f);
+	int level = pressure();
+	if (BEAT_UNLIKELY(level >= BEAT_MEM_HIGH)) {
+		put_pressed(t, f, level);
+		return;
+	}
 	if (t->nfiber_cache < CACHE_MAX) {
-		f->next = t->fiber_cache;
-		t->fiber_cache = f;
-		t->nfiber_cache++;
+		cache_push(t, f);
 		return;
 	}
 	pool_push(f);
 }
 
+void beat_fiber_idle(struct beat_thread *t)
+{
+	/* Nothing to give back (a program without tasks): no refresh either. */
+	if (!beat_cfg.memgate || (!t->fiber_cache && t->nfree_tasks == 0 &&
+				  atomic_load_explicit(&pool_count, memory_order_relaxed) == 0))
+		return;
+	int level = beat_mem_level_refresh();
+	if (BEAT_LIKELY(level < BEAT_MEM_HIGH))
+		return;
+	cut_cache(t, level);
+	for (struct beat_fiber *f = t->fiber_cache; f; f = f->next)
+		give_back(t, f);
+	pool_give_back(t, level);
+	blocks_give_back(t, level);
+}
+
 /* A thread that leaves (a pool worker told to exit, a program thread that
- * ends) gives its idle fibers to the shared pool and unmaps its alternate
- * signal stack. */
+ * ends) gives its idle fibers to the shared pool (under pressure with
+ * their pages given back) and unmaps its alternate signal stack. */
 void beat_fiber_thread_exit(struct beat_thread *t)
 {
 	release_altstack(t);
+	int level = pressure();
 	while (t->fiber_cache) {
 		struct beat_fiber *f = t->fiber_cache;
 		t->fiber_cache = f->next;
 		t->nfiber_cache--;
-		pool_push(f);
+		if (level >= BEAT_MEM_HIGH)
+			release_idle(t, f, level);
+		else
+			pool_push(f);
 	}
 }
 
@@ -325,6 +575,23 @@ void beat_fiber_atfork_child(void)
 		usable += t->nfiber_cache + (t->fiber_cur != NULL);
 	}
 	atomic_store(&mapped, usable);
+	atomic_store(&mapped_peak, usable);
+}
+
+void beat_fiber_pressure_report(void)
+{
+	unsigned long not_mapped = 0, gave = 0, unmapped = 0, bytes = 0, blocks = 0;
+	for (struct beat_thread *t = beat_all_threads(); t; t = t->all_next) {
+		not_mapped += __atomic_load_n(&t->stats.fiber_not_mapped, __ATOMIC_RELAXED);
+		gave += __atomic_load_n(&t->stats.fiber_gave, __ATOMIC_RELAXED);
+		unmapped += __atomic_load_n(&t->stats.fiber_unmapped, __ATOMIC_RELAXED);
+		bytes += __atomic_load_n(&t->stats.fiber_gave_bytes, __ATOMIC_RELAXED);
+		blocks += __atomic_load_n(&t->stats.blocks_freed, __ATOMIC_RELAXED);
+	}
+	fprintf(stderr,
+		"beat: stats: memory gate: fibers not mapped %lu; idle fiber stacks given back %lu, "
+		"fibers unmapped %lu, %lu KiB resident given back; free task blocks released %lu\n",
+		not_mapped, gave, unmapped, bytes / 1024, blocks);
 }
 
 /* ------------------------------------------------------------ fiber body */

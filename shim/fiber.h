@@ -61,6 +61,7 @@ struct beat_fiber {
 	size_t stack_size;
 	bool untied;                  /* only untied tasks on its stack: may move between threads */
 	bool deep;                    /* parked with a deep stack: trimmed when released */
+	bool given_back;              /* idle, its stack below the live frames given back (fiber.c) */
 	size_t park_bytes;            /* stack it holds while parked (BEAT_PARK_MAX) */
 	struct beat_task cont_item;   /* its continuation, as a deque item (spawn_first) */
 #ifdef BEAT_DEBUG_ASSERTS

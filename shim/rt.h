@@ -678,6 +678,11 @@ struct beat_stats {
 	unsigned long cont_spawns;     /* spawns that ran the child first (continuation stealing) */
 	unsigned long cont_stolen;     /* continuations taken by a thief */
 	unsigned long park_refused;    /* waits that helped in place: parked stacks at BEAT_PARK_MAX */
+	/* fiber.c under memory pressure (high, critical): fibers not mapped
+	 * (the task ran on its taker's stack), idle stacks given back, fibers
+	 * unmapped, the resident bytes those gave back; free task blocks
+	 * released by threads about to sleep */
+	unsigned long fiber_not_mapped, fiber_gave, fiber_unmapped, fiber_gave_bytes, blocks_freed;
 };
 #define BEAT_STAT(t, field) \
 	__atomic_store_n(&(t)->stats.field, __atomic_load_n(&(t)->stats.field, __ATOMIC_RELAXED) + 1, \
@@ -826,6 +831,12 @@ bool beat_fiber_any_ready(struct beat_thread *t, struct beat_member *m);
 /* The calling thread t is exiting: its idle fibers go to the shared pool
  * and the alternate signal stack beat gave it is unmapped. */
 void beat_fiber_thread_exit(struct beat_thread *t);
+/* Thread t is about to sleep: under high or critical memory pressure its
+ * idle fibers, the pool's and its free task blocks give memory back
+ * (otherwise at most one rate-bounded level refresh). */
+void beat_fiber_idle(struct beat_thread *t);
+/* BEAT_STATS: the line on what fibers gave back under memory pressure. */
+void beat_fiber_pressure_report(void);
 void beat_fiber_atfork_child(void);
 int beat_fiber_count(void);
 size_t beat_fiber_stack_bytes(void);

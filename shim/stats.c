@@ -68,6 +68,7 @@ static void memgate_report(const struct beat_stats *sum)
 		n[BEAT_MEM_LOW], n[BEAT_MEM_MEDIUM], n[BEAT_MEM_HIGH], n[BEAT_MEM_CRITICAL], now[BEAT_MEM_HIGH],
 		now[BEAT_MEM_CRITICAL], sum->memgate_held, sum->memgate_waited, sum->memgate_fell,
 		sum->memgate_barrier, BEAT_HOLD_MS, sum->memgate_late, sum->memgate_threads);
+	beat_fiber_pressure_report();
 }
 
 /* The memory estimate per fingerprint: how many tasks were measured, how

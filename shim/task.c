@@ -846,13 +846,23 @@ struct helper {
 	struct beat_task *narrow_saved;
 };
 
+/* A waiter that helps on a stack it cannot leave narrows its seat: until
+ * its wait ends the seat starts only the waiter's own descendants on top of
+ * it (untied ones too), so that this stack grows no deeper than its
+ * subtree, as under libgomp's taskwait. */
+static void narrow_to(struct helper *h, struct beat_task *self)
+{
+	h->narrow_saved = h->m->narrow;
+	h->m->narrow = self;
+	h->narrowed = true;
+}
+
 /* Phase 1, a waiter on a fiber: it first runs its own queued children right
  * here, depth first as the serial program would (they are its descendants,
  * so tied-task scheduling allows it); when none is left it parks and its
  * thread goes on with other work. Returns true when the wait is over. When
  * parked stacks are at their bound (BEAT_PARK_MAX) it returns false, having
- * narrowed its seat: it helps here, but starts only its own descendants on
- * top of itself, so that this stack grows no deeper than its subtree. */
+ * narrowed its seat. */
 static inline bool run_own_children_or_park(struct helper *h, bool (*done)(void *), void *arg)
 {
 	struct beat_task *self = h->t->task;
@@ -872,9 +882,7 @@ static inline bool run_own_children_or_park(struct helper *h, bool (*done)(void 
 	}
 	if (beat_fiber_park(h->t, h->m, done, arg))
 		return true;
-	h->narrow_saved = h->m->narrow;
-	h->m->narrow = self;
-	h->narrowed = true;
+	narrow_to(h, self);
 	return false;
 }
 
@@ -918,6 +926,7 @@ static inline void hungry_end(struct helper *h)
 static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
 {
 	struct beat_team *team = h->m->team;
+	beat_fiber_idle(h->t);
 	h->slept = true;
 	atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 	unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
@@ -946,8 +955,15 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 	/* The waiter is suspended here: while it is, this thread starts only
 	 * its descendants (if it is tied). */
 	beat_tied_suspend(m, h.t->task);
-	if (beat_fiber_can_park(h.t, m) && run_own_children_or_park(&h, done, arg))
-		return;
+	if (beat_fiber_can_park(h.t, m)) {
+		if (run_own_children_or_park(&h, done, arg))
+			return;
+	} else if (!(h.t->task->flags & BEAT_TASK_IMPLICIT)) {
+		/* A task that started on this stack cannot park: no fiber
+		 * was free (BEAT_FIBER_MAX, memory pressure), fibers are off,
+		 * or its creator on this stack ran it at once. */
+		narrow_to(&h, h.t->task);
+	}
 	h.limit = beat_spin_limit();
 	while (!done(arg)) {
 		if (beat_fiber_resume_ready(h.t, h.m) || beat_task_run_one(h.m)) {
