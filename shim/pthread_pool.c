@@ -16,13 +16,14 @@
  * cancelled), and the pool makes another worker when it needs one.
  *
  * Blocking: a routine that blocks anyway holds its worker. A watchdog
- * thread looks every millisecond while records are queued: when none was
- * taken since its last look and no worker is idle, it adds a worker
- * (compensation, counted in BEAT_STATS) and gives the fingerprints of the
- * routines running for longer than that real threads from then on. A
- * worker that joins a record nobody has started adds one at once. So a
- * routine that waits for a later one (the deadlock of a naive M:N
- * scheduler) waits a few milliseconds at most per missing worker.
+ * thread looks every millisecond while records are queued and no worker
+ * is idle: when every routine running has run for more than a millisecond
+ * (blocked, or long after all), it adds up to 4 workers, one per waiting
+ * record (compensation, counted in BEAT_STATS), and gives those routines'
+ * fingerprints real threads from then on. A worker that joins a record
+ * nobody has started adds one at once. So a routine that waits for a later
+ * one (the deadlock of a naive M:N scheduler) waits about a millisecond
+ * per 4 missing workers.
  *
  * What a routine sees that a thread would not: pthread_self() is its
  * handle (interposed), but thread-local variables (__thread, C++
@@ -77,7 +78,6 @@ static atomic_int queued;
 static atomic_uint work_seq;        /* bumped at each queueing: idle workers wait on it */
 static atomic_int workers, idle, sleeping; /* idle: not running a routine; sleeping: on the futex */
 #define SPIN 64
-static atomic_ulong taken;          /* records started so far (the watchdog's progress) */
 static int target;                  /* workers wanted without compensation */
 static atomic_bool watchdog_up;
 static atomic_uint watch_seq;       /* the watchdog sleeps on it while nothing is queued */
@@ -194,8 +194,6 @@ static struct beat_ptask *pop(void)
 		atomic_fetch_sub_explicit(&queued, 1, memory_order_relaxed);
 	}
 	beat_mutex_unlock(&qlock);
-	if (p)
-		atomic_fetch_add_explicit(&taken, 1, memory_order_relaxed);
 	return p;
 }
 
@@ -325,24 +323,42 @@ static bool add_worker(void)
 
 /* ------------------------------------------------------------ watchdog */
 
-/* Routines that have run for more than 2 ms while work waited: their
- * fingerprints get real threads from now on. */
+/* How many routines are running, and how many of them started more than a
+ * millisecond ago. */
+static void count_stuck(int *running, int *stuck)
+{
+	uint64_t now = beat_pt_now_ns();
+	unsigned n = atomic_load_explicit(&next_slot, memory_order_relaxed);
+	*running = *stuck = 0;
+	for (unsigned i = 0; i < n && i < SLOTS; i++) {
+		if (!atomic_load_explicit(&slot_key[i], memory_order_acquire))
+			continue;
+		(*running)++;
+		*stuck += now - atomic_load_explicit(&slot_start[i], memory_order_relaxed) > 1000000;
+	}
+}
+
+/* Routines that have run for more than a millisecond while work waited:
+ * their fingerprints get real threads from now on. */
 static void stick_the_blocked(void)
 {
 	uint64_t now = beat_pt_now_ns();
 	unsigned n = atomic_load_explicit(&next_slot, memory_order_relaxed);
 	for (unsigned i = 0; i < n && i < SLOTS; i++) {
 		uint64_t key = atomic_load_explicit(&slot_key[i], memory_order_acquire);
-		if (key && now - atomic_load_explicit(&slot_start[i], memory_order_relaxed) > 2000000)
+		if (key && now - atomic_load_explicit(&slot_start[i], memory_order_relaxed) > 1000000)
 			beat_pt_stick_real(key);
 	}
 }
 
+/* Every millisecond while records wait and no worker is idle: fewer
+ * workers than wanted get one more; when every routine running has run
+ * for more than a millisecond (blocked, or long after all), up to 4 more,
+ * one per waiting record. */
 static void *watchdog_main(void *arg)
 {
 	(void)arg;
 	beat_pt_real.setname(beat_pt_real.self(), "beat-pt-watch");
-	unsigned long seen = atomic_load(&taken);
 	for (;;) {
 		unsigned seq = atomic_load_explicit(&watch_seq, memory_order_seq_cst);
 		if (atomic_load_explicit(&queued, memory_order_seq_cst) == 0) {
@@ -350,20 +366,24 @@ static void *watchdog_main(void *arg)
 			if (atomic_load_explicit(&queued, memory_order_seq_cst) == 0)
 				beat_futex_wait(&watch_seq, seq);
 			atomic_store_explicit(&watch_sleeping, 0, memory_order_relaxed);
-			seen = atomic_load(&taken);
 			continue;
 		}
 		beat_futex_wait_for(&watch_seq, seq, 1000000);
-		unsigned long now = atomic_load(&taken);
-		if (atomic_load(&queued) > 0 && atomic_load(&idle) == 0 &&
-		    (now == seen || atomic_load(&workers) < target)) {
-			if (atomic_load(&workers) >= target) {
-				atomic_fetch_add_explicit(&beat_pt_stats.compensation, 1, memory_order_relaxed);
-				stick_the_blocked();
-			}
+		int waiting = atomic_load(&queued);
+		if (waiting == 0 || atomic_load(&idle) > 0)
+			continue;
+		if (atomic_load(&workers) < target) {
 			add_worker();
+			continue;
 		}
-		seen = now;
+		int running, stuck;
+		count_stuck(&running, &stuck);
+		if (running == 0 || stuck < running)
+			continue;
+		stick_the_blocked();
+		for (int i = 0; i < waiting && i < 4; i++)
+			if (add_worker())
+				atomic_fetch_add_explicit(&beat_pt_stats.compensation, 1, memory_order_relaxed);
 	}
 	return NULL;
 }
