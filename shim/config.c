@@ -897,6 +897,8 @@ static const struct env_var vars[] = {
 	 .help = "percent of the memory cgroup's limit in use at which pressure is low, medium, high, critical"},
 	{.name = "BEAT_PTHREAD", ANY_TEXT, .dflt = "observe", .flags = DESCRIBED,
 	 .help = "pthread_create interposition: off, observe (learn each kind of thread's life), place (and bind new threads to a NUMA node, defer their start under memory pressure) or task (and run short non-blocking kinds as tasks on beat's pool); read by shim/interpose_pthread.c"},
+	{.name = "BEAT_PTHREAD_SHORT", ANY_TEXT, .dflt = "200", .flags = DESCRIBED,
+	 .help = "microseconds: a kind of thread whose threads live less than this on average is short (run as a task under BEAT_PTHREAD=task, placed on its creator's node under place); read by shim/interpose_pthread.c"},
 	{.name = "BEAT_MEMGATE_SOURCE", ANY_TEXT, .dflt = "auto", .flags = DESCRIBED,
 	 .help = "where the pressure level comes from: auto (cgroup, /proc/meminfo, PSI) or file:PATH (a file holding none, low, medium, high or critical; tests)"},
 	{.name = "BEAT_INLINE", FIELD(inline_factor), .parse = parse_float, .min = 0, .max = 1000000,

@@ -7,9 +7,10 @@
  *   place    observe, and on a machine of several NUMA nodes the thread
  *            binds itself at its start to its creator's node (short or
  *            cold fingerprints) or to the node with the fewest live long
- *            threads per CPU (long ones); a thread whose attributes carry
- *            a CPU mask is left alone. Under high memory pressure its
- *            start waits (at most 50 ms) for the level to fall;
+ *            threads per CPU (long-lived ones, blocking or not); a thread
+ *            whose attributes carry a CPU mask is left alone. Under high
+ *            memory pressure its start waits (at most 50 ms) for the level
+ *            to fall;
  *   task     place, and a thread of a short, non-blocking fingerprint runs
  *            as a task on beat's pool (pthread_pool.c).
  * beat's own threads are made with the C library's function
@@ -18,8 +19,8 @@
 #include "pthread_beat.h"
 
 #include <dlfcn.h>
-#include <stdio.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -87,6 +88,15 @@ static void mode_init(void)
 			beat_warn("BEAT_PTHREAD='%s' is not valid (off, observe, place or task); using observe", v);
 		else
 			m = found;
+	}
+	v = beat_getenv("BEAT_PTHREAD_SHORT");
+	if (v && *v) {
+		char *end;
+		long us = strtol(v, &end, 10);
+		if (*end || us < 1 || us > 60000000)
+			beat_warn("BEAT_PTHREAD_SHORT='%s' is not valid (microseconds, 1 to 60000000); using 200", v);
+		else
+			beat_pt_short_ns = (double)us * 1000.0;
 	}
 	if (m >= BEAT_PT_PLACE) {
 		beat_config_init();
@@ -160,13 +170,13 @@ static void nodes_init(void)
 	nnodes = used > 1 ? top : 0;
 }
 
-/* The node a new thread of class c goes to, -1: none (one node). */
-static int place_node(enum beat_pt_class c)
+/* The node a new thread goes to, -1: none (one node). */
+static int place_node(bool lives_long)
 {
 	pthread_once(&nodes_once, nodes_init);
 	if (nnodes < 2)
 		return -1;
-	if (c != BEAT_PT_LONG) {
+	if (!lives_long) {
 		int cpu = sched_getcpu();
 		int n = cpu >= 0 ? beat_numa_node_of_cpu(cpu) : -1;
 		return n >= 0 && n < nnodes && node_ncpus[n] > 0 ? n : -1;
@@ -316,8 +326,13 @@ static int create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(voi
 		return EAGAIN;
 	*s = (struct start){.fn = fn, .arg = arg, .key = key, .node = -1};
 	if (mode >= BEAT_PT_PLACE && !f.affinity) {
-		s->node = place_node(c);
-		s->long_one = s->node >= 0 && c == BEAT_PT_LONG;
+		bool lives_long = beat_pt_lives_long(key);
+		s->node = place_node(lives_long);
+		s->long_one = s->node >= 0 && lives_long;
+		if (beat_cfg.debug)
+			beat_warn("debug: new thread of kind %016llx (routine %p, called from %p): %s, placed on node %d",
+				  (unsigned long long)key, (void *)fn, site, lives_long ? "long-lived" : "short-lived or new",
+				  s->node);
 		if (s->long_one)
 			atomic_fetch_add_explicit(&node_long[s->node], 1, memory_order_relaxed);
 	}

@@ -15,11 +15,15 @@ enum beat_pt_mode { BEAT_PT_OFF, BEAT_PT_OBSERVE, BEAT_PT_PLACE, BEAT_PT_TASK };
 /* ------------------------------------------------------ pthread_class.c */
 enum beat_pt_class { BEAT_PT_COLD, BEAT_PT_SHORT, BEAT_PT_LONG, BEAT_PT_BLOCKING, BEAT_PT_NCLASS };
 #define BEAT_PT_WARM 8              /* ends seen before a fingerprint has a class */
-#define BEAT_PT_SHORT_NS 200000.0   /* mean life under which a thread is short (200 us) */
+/* Mean life under which a thread is short (ns; BEAT_PTHREAD_SHORT, in
+ * microseconds, default 200). */
+extern double beat_pt_short_ns;
 
 uint64_t beat_pt_key(void *(*fn)(void *), const void *site, size_t stacksize, bool detached,
 		     bool affinity);
 enum beat_pt_class beat_pt_class_of(uint64_t key);
+/* Its threads live long (mean life over beat_pt_short_ns), blocking or not. */
+bool beat_pt_lives_long(uint64_t key);
 /* A thread of key ended: its life, CPU time, voluntary context switches. */
 void beat_pt_learn(uint64_t key, uint64_t life_ns, uint64_t cpu_ns, long nvcsw);
 /* key gets real threads from now on (it blocked as a task, or bound itself). */

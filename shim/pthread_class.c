@@ -9,7 +9,7 @@
  * table takes a lock.
  *
  * Classes: cold (fewer than BEAT_PT_WARM ends seen), short (mean life
- * under BEAT_PT_SHORT_NS and not blocking), long, blocking. Only short
+ * under BEAT_PTHREAD_SHORT, 200 us, and not blocking), long, blocking. Only short
  * fingerprints run as tasks (pthread_pool.c); a fingerprint once seen
  * blocking, or binding itself to CPUs, stays with real threads. */
 #include "rt.h"
@@ -28,6 +28,7 @@ struct slot {
 };
 
 static struct slot table[SLOTS];
+double beat_pt_short_ns = 200000.0;
 static beat_mutex_t lock;
 
 uint64_t beat_pt_key(void *(*fn)(void *), const void *site, size_t stacksize, bool detached,
@@ -57,10 +58,19 @@ enum beat_pt_class beat_pt_class_of(uint64_t key)
 		else if (s->ends < BEAT_PT_WARM)
 			c = BEAT_PT_COLD;
 		else
-			c = s->life_ns < BEAT_PT_SHORT_NS ? BEAT_PT_SHORT : BEAT_PT_LONG;
+			c = s->life_ns < beat_pt_short_ns ? BEAT_PT_SHORT : BEAT_PT_LONG;
 	}
 	beat_mutex_unlock(&lock);
 	return c;
+}
+
+bool beat_pt_lives_long(uint64_t key)
+{
+	beat_mutex_lock(&lock);
+	struct slot *s = slot_of(key);
+	bool yes = s->key == key && s->ends >= BEAT_PT_WARM && s->life_ns >= beat_pt_short_ns;
+	beat_mutex_unlock(&lock);
+	return yes;
 }
 
 void beat_pt_learn(uint64_t key, uint64_t life_ns, uint64_t cpu_ns, long nvcsw)
@@ -106,7 +116,7 @@ void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS])
 		else if (s->ends < BEAT_PT_WARM)
 			n[BEAT_PT_COLD]++;
 		else
-			n[s->life_ns < BEAT_PT_SHORT_NS ? BEAT_PT_SHORT : BEAT_PT_LONG]++;
+			n[s->life_ns < beat_pt_short_ns ? BEAT_PT_SHORT : BEAT_PT_LONG]++;
 	}
 	beat_mutex_unlock(&lock);
 }
