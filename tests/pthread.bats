@@ -80,14 +80,13 @@ setup() {
 # A deferred start must not show: the handle works at once (pt_name, pt_self),
 # joins and tryjoins wait (pt_jobs), detached threads still run (pt_detached).
 @test "memory pressure (level high, critical) in place and task mode: deferred starts still finish, the same output" {
-    local level
+    local level run
     for level in high critical; do
         echo "$level" >"$BATS_TEST_TMPDIR/level"
-        export BEAT_MEMGATE_SOURCE="file:$BATS_TEST_TMPDIR/level" PT_MODES="place task"
-        compare_program pt_jobs 4 16
-        compare_program pt_detached 2 8
-        compare_program pt_name 2 8
-        compare_program pt_self 2 8
+        for run in "pt_jobs 4 16" "pt_detached 2 8" "pt_name 2 8" "pt_self 2 8"; do
+            # shellcheck disable=SC2086  # run is a program and its arguments
+            BEAT_MEMGATE_SOURCE="file:$BATS_TEST_TMPDIR/level" PT_MODES="place task" compare_program $run
+        done
     done
 }
 
