@@ -29,11 +29,14 @@ libgomp_path() {
     readlink -f "$p"
 }
 
-# Compiler flags per program: acc_* use OpenACC, nonomp_* no OpenMP at all.
+# Compiler flags per program: acc_* use OpenACC, nonomp_* no OpenMP at all,
+# pt_* (pthread programs) only pthreads but pt_mixed, which uses both.
 program_cflags() {
     case "$1" in
         acc_*) echo "-O2 -fopenacc -foffload=disable" ;;
         nonomp_*) echo "-O2" ;;
+        pt_mixed) echo "-O2 -pthread -fopenmp -foffload=disable" ;;
+        pt_*) echo "-O2 -pthread" ;;
         *) echo "-O2 -fopenmp -foffload=disable" ;;
     esac
 }
@@ -47,7 +50,7 @@ program_libs() {
 }
 
 # build_program NAME: make build/tests/NAME from tests/programs/NAME.c (or
-# NAME.cpp, built with g++) if stale.
+# NAME.cpp, built with g++) if stale: older than its source or a header there.
 build_program() {
     local name=$1
     local src="$PROG_DIR/$name.c" bin="$BUILD_DIR/$name" cc=gcc
@@ -59,9 +62,14 @@ build_program() {
         echo "no such test program: $src" >&2
         return 1
     fi
-    if [ -x "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt "$PROG_DIR/common.h" ]; then
-        return 0
+    local fresh=0 h
+    if [ -x "$bin" ] && [ "$bin" -nt "$src" ]; then
+        fresh=1
+        for h in "$PROG_DIR"/*.h; do
+            [ "$bin" -nt "$h" ] || fresh=0
+        done
     fi
+    [ "$fresh" -eq 1 ] && return 0
     mkdir -p "$BUILD_DIR"
     local tmp="$bin.tmp.$$.${BASHPID:-0}.$RANDOM"
     # shellcheck disable=SC2046
