@@ -317,6 +317,8 @@ static int create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(voi
 		int err = beat_pt_task_start(thread, fn, arg, key, f.detached);
 		if (err == 0) {
 			atomic_fetch_add_explicit(&beat_pt_stats.created_task, 1, memory_order_relaxed);
+			if (f.detached)
+				atomic_fetch_add_explicit(&beat_pt_stats.detached, 1, memory_order_relaxed);
 			return 0;
 		}
 	}

@@ -232,8 +232,8 @@ static void refresh(uint64_t now)
 	atomic_store_explicit(&due_at, now + (level >= BEAT_MEM_LOW ? period_fast : period_slow),
 			      memory_order_relaxed);
 	if (level == BEAT_MEM_CRITICAL && !atomic_exchange(&told_critical, true))
-		beat_warn("memory pressure is critical: new tasks run at once (depth first) while it lasts "
-			  "(BEAT_MEMGATE=false turns this off)");
+		beat_warn("memory pressure is critical: new tasks run at once (depth first) and new threads "
+			  "wait while it lasts (BEAT_MEMGATE=false turns this off)");
 }
 
 /* ------------------------------------------------------------ public API */

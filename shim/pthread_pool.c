@@ -25,16 +25,21 @@
  * one (the deadlock of a naive M:N scheduler) waits about a millisecond
  * per 4 missing workers.
  *
- * What a routine sees that a thread would not: pthread_self() is its
- * handle (interposed), but thread-local variables (__thread, C++
- * thread_local) are the pool worker's and keep what the previous routine
- * left there; keys made before beat was loaded, or by the C library
- * itself, are not cleared; the thread id (gettid) is the worker's. Hence
+ * What a routine sees of a fresh thread, and what it does not: the main
+ * program's thread-local variables (__thread, C++ thread_local) are reset
+ * to their initial values at the start of each routine and errno is 0;
+ * C++ thread_local destructors registered by a routine run at its end (as
+ * at a thread's end; __cxa_thread_atexit_impl is watched for that). Not
+ * reset: thread-local variables of shared libraries, keys made before beat
+ * was loaded or by the C library itself, the thread id (gettid). Hence
  * only fingerprints seen short and non-blocking run as tasks. */
 #include "pthread_beat.h"
 
+#include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -86,6 +91,20 @@ static pthread_key_t worker_key;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static cpu_set_t start_mask;
 
+/* The main program's thread-local block: its initial image, and where
+ * each worker's copy is (dl_iterate_phdr, once per worker). */
+static const void *tls_image;
+static size_t tls_filesz, tls_memsz;
+static BEAT_TLS void *my_tls;
+
+/* C++ thread_local destructors a routine registered: run at its end. */
+struct tls_dtor {
+	void (*fn)(void *);
+	void *obj;
+	struct tls_dtor *next;
+};
+static BEAT_TLS struct tls_dtor *tls_dtors;
+
 /* The program's keys, for the end of each routine. */
 #define MAX_KEYS 1024
 static beat_mutex_t klock;
@@ -94,6 +113,45 @@ static unsigned char key_live[MAX_KEYS];
 static atomic_uint key_top;          /* 1 + the highest live key */
 
 static void worker_gone(void *arg);
+
+/* The main program (the first object, named ""): its PT_TLS segment, and
+ * the calling thread's copy of it. */
+static int find_main_tls(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_TLS)
+			continue;
+		tls_image = (const void *)(info->dlpi_addr + ph->p_vaddr);
+		tls_filesz = ph->p_filesz;
+		tls_memsz = ph->p_memsz;
+		*(void **)data = info->dlpi_tls_data;
+	}
+	return 1; /* only the first object */
+}
+
+/* A routine starts with the main program's thread-local variables as a
+ * new thread has them, and errno 0. */
+static void fresh_thread_state(void)
+{
+	if (my_tls) {
+		memcpy(my_tls, tls_image, tls_filesz);
+		memset((char *)my_tls + tls_filesz, 0, tls_memsz - tls_filesz);
+	}
+	errno = 0;
+}
+
+/* The routine's C++ thread_local destructors, newest first. */
+static void run_tls_dtors(void)
+{
+	while (tls_dtors) {
+		struct tls_dtor *d = tls_dtors;
+		tls_dtors = d->next;
+		d->fn(d->obj);
+		free(d);
+	}
+}
 
 static void pool_init(void)
 {
@@ -227,10 +285,12 @@ static void run(struct beat_ptask *p)
 		atomic_store_explicit(&slot_start[my_slot], p->start_ns, memory_order_relaxed);
 		atomic_store_explicit(&slot_key[my_slot], p->key, memory_order_release);
 	}
+	fresh_thread_state();
 	beat_pt_current = p;
 	void *ret = p->fn(p->arg);
 	if (forked_routine)
 		beat_pt_real.exit(ret);
+	run_tls_dtors();
 	clear_keys();
 	beat_pt_current = NULL;
 	if (my_slot < SLOTS)
@@ -263,6 +323,7 @@ static void worker_gone(void *arg)
 	beat_pt_current = NULL;
 	if (my_slot < SLOTS)
 		atomic_store_explicit(&slot_key[my_slot], 0, memory_order_release);
+	run_tls_dtors();
 	atomic_fetch_sub_explicit(&workers, 1, memory_order_relaxed);
 	if (p)
 		complete(p, p->exiting ? p->ret : PTHREAD_CANCELED);
@@ -278,6 +339,7 @@ static void *worker_main(void *arg)
 	my_slot = atomic_fetch_add_explicit(&next_slot, 1, memory_order_relaxed);
 	pthread_setspecific(worker_key, (void *)1);
 	beat_pt_real.setname(beat_pt_real.self(), "beat-pthread");
+	dl_iterate_phdr(find_main_tls, &my_tls);
 	for (;;) {
 		struct beat_ptask *p = pop();
 		if (p && atomic_load_explicit(&p->cancel_asked, memory_order_acquire)) {
@@ -535,6 +597,29 @@ int beat_pt_task_getname(struct beat_ptask *p, char *buf, size_t len)
 		return ERANGE;
 	strcpy(buf, name);
 	return 0;
+}
+
+/* glibc's registration of a C++ thread_local destructor (libstdc++'s
+ * __cxa_thread_atexit calls it): a routine's are kept for its end. */
+typedef int (*thread_atexit_fn)(void (*)(void *), void *, void *);
+
+BEAT_EXPORT int __cxa_thread_atexit_impl(void (*fn)(void *), void *obj, void *dso)
+{
+	if (beat_pt_current) {
+		struct tls_dtor *d = malloc(sizeof *d);
+		if (d) {
+			*d = (struct tls_dtor){fn, obj, tls_dtors};
+			tls_dtors = d;
+			return 0;
+		}
+	}
+	static _Atomic(thread_atexit_fn) next;
+	thread_atexit_fn f = atomic_load_explicit(&next, memory_order_acquire);
+	if (!f) {
+		f = (thread_atexit_fn)dlvsym(RTLD_NEXT, "__cxa_thread_atexit_impl", "GLIBC_2.18");
+		atomic_store_explicit(&next, f, memory_order_release);
+	}
+	return f ? f(fn, obj, dso) : -1;
 }
 
 void beat_pt_task_bound(struct beat_ptask *p)

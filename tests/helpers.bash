@@ -81,6 +81,13 @@ build_program() {
     mv -f "$tmp" "$bin"
 }
 
+# require_numa_nodes: sets nodes (the machine's NUMA nodes), or skips the
+# test below two, saying how to run it.
+require_numa_nodes() {
+    nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
+    [ "$nodes" -ge 2 ] || skip "needs two NUMA nodes (found $nodes): run make numa-check"
+}
+
 # Fail the test (not skip) when the library under test is missing.
 require_beat_lib() {
     if [ ! -f "$BEAT_LIB" ]; then

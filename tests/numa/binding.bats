@@ -14,8 +14,7 @@ load ../helpers
 
 setup() {
     require_beat_lib
-    nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
-    [ "$nodes" -ge 2 ] || skip "needs two NUMA nodes (found $nodes): run make numa-check"
+    require_numa_nodes
     local v
     for v in $(env | awk -F= '/^(OMP_|GOMP_|BEAT_TOPOLOGY)/ {print $1}'); do
         unset "$v"

@@ -23,8 +23,7 @@ setup_file() {
 }
 
 setup() {
-    nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
-    [ "$nodes" -ge 2 ] || skip "needs two NUMA nodes (found $nodes): run make numa-check"
+    require_numa_nodes
     G=$BATS_FILE_TMPDIR/gomp B=$BATS_FILE_TMPDIR/beat
 }
 

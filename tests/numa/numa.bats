@@ -8,8 +8,7 @@ load ../helpers
 
 setup() {
     require_beat_lib
-    nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
-    [ "$nodes" -ge 2 ] || skip "needs two NUMA nodes (found $nodes): run make numa-check"
+    require_numa_nodes
 }
 
 @test "fiber stacks prefer the node of the thread that maps them (two threads on two nodes)" {

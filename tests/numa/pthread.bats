@@ -13,8 +13,7 @@ load ../helpers
 
 setup() {
     require_beat_lib
-    nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
-    [ "$nodes" -ge 2 ] || skip "needs two NUMA nodes (found $nodes): run make numa-check"
+    require_numa_nodes
     build_program numa_pt_place
 }
 
