@@ -1,9 +1,10 @@
 /* interpose_pthread.c: the program's pthread_create and the functions that
  * must know a beat-made handle (issue 12), by BEAT_PTHREAD:
  *   off      every call goes to the C library as it is;
- *   observe  (the default) each new thread runs through a trampoline that
+ *   observe  (the default) a new thread runs through a trampoline that
  *            learns, per fingerprint (pthread_class.c), how long it lived,
- *            its CPU time and whether it blocked; nothing else changes;
+ *            its CPU time and whether it blocked (every thread of a new
+ *            kind, then one in 8); nothing else changes;
  *   place    observe, and on a machine of several NUMA nodes the thread
  *            binds itself at its start to its creator's node (short or
  *            cold fingerprints) or to the node with the fewest live long
@@ -219,6 +220,7 @@ struct start {
 	uint64_t t0;
 	int node;       /* bind to it at the start (-1: no) */
 	bool long_one;  /* counted in node_long[node] */
+	bool measured;  /* learn its life (else only bind it) */
 };
 
 static pthread_key_t end_key;
@@ -228,10 +230,12 @@ static pthread_once_t end_once = PTHREAD_ONCE_INIT;
 static void thread_end(void *arg)
 {
 	struct start *s = arg;
-	uint64_t cpu;
-	long sw;
-	beat_pt_usage(&cpu, &sw);
-	beat_pt_learn(s->key, beat_pt_now_ns() - s->t0, cpu, sw);
+	if (s->measured) {
+		uint64_t cpu;
+		long sw;
+		beat_pt_usage(&cpu, &sw);
+		beat_pt_learn(s->key, beat_pt_now_ns() - s->t0, cpu, sw);
+	}
 	if (s->long_one)
 		atomic_fetch_sub_explicit(&node_long[s->node], 1, memory_order_relaxed);
 	free(s);
@@ -248,6 +252,11 @@ static void *trampoline(void *arg)
 	s->t0 = beat_pt_now_ns();
 	if (s->node >= 0)
 		sched_setaffinity(0, sizeof(cpu_set_t), &node_cpus[s->node]);
+	if (!s->measured && !s->long_one) {
+		void *(*fn)(void *) = s->fn, *a = s->arg;
+		free(s);
+		return fn(a);
+	}
 	pthread_setspecific(end_key, s);
 	return s->fn(s->arg);
 }
@@ -298,6 +307,15 @@ static void read_attr(const pthread_attr_t *attr, struct facts *f)
 		f->special = true;
 }
 
+static BEAT_TLS unsigned made_here; /* threads this thread made (one in 8 measured) */
+
+static void count_real(bool detached)
+{
+	atomic_fetch_add_explicit(&beat_pt_stats.created_real, 1, memory_order_relaxed);
+	if (detached)
+		atomic_fetch_add_explicit(&beat_pt_stats.detached, 1, memory_order_relaxed);
+}
+
 static int create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg,
 		  const void *site)
 {
@@ -322,22 +340,33 @@ static int create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(voi
 			return 0;
 		}
 	}
+	int node = -1;
+	bool lives_long = false;
+	if (mode >= BEAT_PT_PLACE && !f.affinity) {
+		lives_long = beat_pt_lives_long(key);
+		node = place_node(lives_long);
+		if (beat_cfg.debug)
+			beat_warn("debug: new thread of kind %016llx (routine %p, called from %p): %s, placed on node %d",
+				  (unsigned long long)key, (void *)fn, site, lives_long ? "long-lived" : "short-lived or new",
+				  node);
+	}
+	/* A kind that has a class is measured one thread in 8; the others
+	 * that need no binding start without the trampoline. */
+	bool measured = c == BEAT_PT_COLD || (made_here++ & 7) == 0;
+	if (!measured && node < 0) {
+		int err = beat_pt_real.create(thread, attr, fn, arg);
+		if (err == 0)
+			count_real(f.detached);
+		return err;
+	}
 	pthread_once(&end_once, end_init);
 	struct start *s = malloc(sizeof *s);
 	if (!s)
 		return EAGAIN;
-	*s = (struct start){.fn = fn, .arg = arg, .key = key, .node = -1};
-	if (mode >= BEAT_PT_PLACE && !f.affinity) {
-		bool lives_long = beat_pt_lives_long(key);
-		s->node = place_node(lives_long);
-		s->long_one = s->node >= 0 && lives_long;
-		if (beat_cfg.debug)
-			beat_warn("debug: new thread of kind %016llx (routine %p, called from %p): %s, placed on node %d",
-				  (unsigned long long)key, (void *)fn, site, lives_long ? "long-lived" : "short-lived or new",
-				  s->node);
-		if (s->long_one)
-			atomic_fetch_add_explicit(&node_long[s->node], 1, memory_order_relaxed);
-	}
+	*s = (struct start){.fn = fn, .arg = arg, .key = key, .node = node, .measured = measured};
+	s->long_one = node >= 0 && lives_long;
+	if (s->long_one)
+		atomic_fetch_add_explicit(&node_long[node], 1, memory_order_relaxed);
 	int err = beat_pt_real.create(thread, attr, trampoline, s);
 	if (err) {
 		if (s->long_one)
@@ -345,9 +374,7 @@ static int create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(voi
 		free(s);
 		return err;
 	}
-	atomic_fetch_add_explicit(&beat_pt_stats.created_real, 1, memory_order_relaxed);
-	if (f.detached)
-		atomic_fetch_add_explicit(&beat_pt_stats.detached, 1, memory_order_relaxed);
+	count_real(f.detached);
 	return 0;
 }
 
