@@ -35,6 +35,10 @@ setup() {
     compare_program pt_keys
 }
 
+@test "pt_tls: C++ thread_local objects are fresh in every thread and destroyed once at its end, the same in every mode" {
+    compare_program pt_tls
+}
+
 @test "pt_nested: threads making threads, the same in every mode" {
     compare_program pt_nested
 }
