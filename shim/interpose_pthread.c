@@ -639,16 +639,20 @@ static void beat_pt_report(void)
 		return;
 	static const char *const names[] = {"off", "observe", "place", "task"};
 	unsigned long n[BEAT_PT_NCLASS];
-	beat_pt_class_counts(n);
+	double life[BEAT_PT_NCLASS];
+	beat_pt_class_counts(n, life);
 	unsigned long real = atomic_load(&beat_pt_stats.created_real), task = atomic_load(&beat_pt_stats.created_task);
 	fprintf(stderr,
 		"beat: stats: pthreads: mode %s; created %lu (as threads %lu, as tasks %lu), joined %lu, detached %lu; "
 		"starts deferred %lu; compensation workers %lu\n"
-		"beat: stats: pthreads: fingerprints %lu (short %lu, long %lu, blocking %lu)\n",
+		"beat: stats: pthreads: fingerprints %lu (short %lu, long %lu, blocking %lu)\n"
+		"beat: stats: pthreads: mean life of a thread, by class: short kinds %.1f us, long kinds %.1f us, "
+		"blocking kinds %.1f us, new kinds %.1f us\n",
 		names[beat_pt_mode], real + task, real, task, atomic_load(&beat_pt_stats.joined),
 		atomic_load(&beat_pt_stats.detached), atomic_load(&beat_pt_stats.deferred),
 		atomic_load(&beat_pt_stats.compensation), n[BEAT_PT_COLD] + n[BEAT_PT_SHORT] + n[BEAT_PT_LONG] + n[BEAT_PT_BLOCKING],
-		n[BEAT_PT_SHORT], n[BEAT_PT_LONG], n[BEAT_PT_BLOCKING]);
+		n[BEAT_PT_SHORT], n[BEAT_PT_LONG], n[BEAT_PT_BLOCKING], life[BEAT_PT_SHORT], life[BEAT_PT_LONG],
+		life[BEAT_PT_BLOCKING], life[BEAT_PT_COLD]);
 }
 
 void beat_pt_after_fork(void)

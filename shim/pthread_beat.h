@@ -28,7 +28,8 @@ bool beat_pt_lives_long(uint64_t key);
 void beat_pt_learn(uint64_t key, uint64_t life_ns, uint64_t cpu_ns, long nvcsw);
 /* key gets real threads from now on (it blocked as a task, or bound itself). */
 void beat_pt_stick_real(uint64_t key);
-void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS]);
+/* Fingerprints per class, and their threads' mean life per class (us). */
+void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS], double life_us[BEAT_PT_NCLASS]);
 void beat_pt_class_reset_after_fork(void);
 
 /* ------------------------------------------------- interpose_pthread.c */

@@ -102,8 +102,9 @@ void beat_pt_stick_real(uint64_t key)
 	beat_mutex_unlock(&lock);
 }
 
-void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS])
+void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS], double life_us[BEAT_PT_NCLASS])
 {
+	double sum[BEAT_PT_NCLASS] = {0};
 	for (int c = 0; c < BEAT_PT_NCLASS; c++)
 		n[c] = 0;
 	beat_mutex_lock(&lock);
@@ -111,14 +112,19 @@ void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS])
 		struct slot *s = &table[i];
 		if (!s->key)
 			continue;
+		int c;
 		if (s->sticky_real || s->blocked * 4 > s->ends)
-			n[BEAT_PT_BLOCKING]++;
+			c = BEAT_PT_BLOCKING;
 		else if (s->ends < BEAT_PT_WARM)
-			n[BEAT_PT_COLD]++;
+			c = BEAT_PT_COLD;
 		else
-			n[s->life_ns < beat_pt_short_ns ? BEAT_PT_SHORT : BEAT_PT_LONG]++;
+			c = s->life_ns < beat_pt_short_ns ? BEAT_PT_SHORT : BEAT_PT_LONG;
+		n[c]++;
+		sum[c] += s->life_ns / 1000.0;
 	}
 	beat_mutex_unlock(&lock);
+	for (int c = 0; c < BEAT_PT_NCLASS; c++)
+		life_us[c] = n[c] ? sum[c] / (double)n[c] : 0.0;
 }
 
 void beat_pt_class_reset_after_fork(void)
