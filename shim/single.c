@@ -20,6 +20,10 @@ bool beat_single_begin(void)
 		return true;
 	}
 	mine = m->single_index++;
+	/* A member that sees the construct already claimed loses without
+	 * asking for the line in exclusive state. */
+	if (atomic_load_explicit(&team->single_count, memory_order_relaxed) != mine)
+		return false;
 	return atomic_compare_exchange_strong_explicit(&team->single_count, &mine, mine + 1,
 						       memory_order_acq_rel, memory_order_relaxed);
 }
