@@ -11,9 +11,6 @@
  * members that cancelled. */
 #include "rt.h"
 
-/* Polls of the generation alone before the help loop (barrier_wait). */
-#define PLAIN_SPIN 2048
-
 struct gen_wait {
 	struct beat_team *team;
 	atomic_uint *gen;
@@ -39,7 +36,9 @@ static void try_release_one(struct beat_team *team, atomic_uint *arrived, atomic
 	if (!atomic_compare_exchange_strong_explicit(arrived, &all, 0, memory_order_seq_cst,
 						     memory_order_relaxed))
 		return;
-	/* (a store only when needed: the line is read by every member) */
+	/* A store only when needed: every member reads this line, and an
+	 * unconditional store at each barrier made the barrier a third
+	 * slower at 2 threads (epcc_barrier 0.40 against 0.30 us). */
 	if (atomic_load_explicit(&team->ws_cancelled, memory_order_relaxed))
 		atomic_store_explicit(&team->ws_cancelled, 0, memory_order_relaxed);
 	atomic_fetch_add_explicit(gen, 1, memory_order_seq_cst);
@@ -59,19 +58,6 @@ static void barrier_wait(struct beat_member *m, atomic_uint *arrived, atomic_uin
 	struct gen_wait w = {team, gen, atomic_load_explicit(gen, memory_order_acquire), cancellable};
 	atomic_fetch_add_explicit(arrived, 1, memory_order_seq_cst);
 	try_release_one(team, arrived, gen);
-	/* While the team has no unfinished task there is nothing to help
-	 * with: watch the generation alone for a while (one cache line), as
-	 * a plain barrier does, before the help loop with its sources of
-	 * work and its sleep. A parked task or one held by the memory gate
-	 * is unfinished too, so this never hides work from the waiter. */
-	unsigned long spin = beat_spin_limit();
-	if (spin > PLAIN_SPIN)
-		spin = PLAIN_SPIN;
-	for (unsigned long i = 0; i < spin && !gen_moved(&w); i++) {
-		if (atomic_load_explicit(&team->task_count, memory_order_acquire) != 0)
-			break;
-		beat_spin_pause(i);
-	}
 	if (!gen_moved(&w)) {
 		/* An implicit task in a barrier does not constrain which tied
 		 * tasks its thread may start (tied.c). */
