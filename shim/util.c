@@ -167,17 +167,28 @@ void beat_mutex_unlock(beat_mutex_t *m)
  * to sleep quickly; on idle CPUs they keep spinning. */
 static BEAT_TLS unsigned long spin_budget;
 
-static unsigned long configured_spin_limit(void)
+/* More threads than CPUs (or than the cgroup's CPU quota). */
+static inline bool oversubscribed(void)
 {
 	extern atomic_int beat_threads_managed;
+	return atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_cpu_budget;
+}
+
+/* Polls of an oversubscribed waiter, each giving its CPU away
+ * (beat_spin_pause), before it sleeps: the thread it waits for is most
+ * likely one of those waiting for a CPU, and a yield hands it over
+ * without the futex wake-ups a sleep would cost every waiter. */
+#define OVERSUBSCRIBED_POLLS 2000
+
+static unsigned long configured_spin_limit(void)
+{
 	if (beat_cfg.wait_policy == BEAT_WAIT_PASSIVE)
 		return 0;
 	unsigned long limit = beat_cfg.spincount;
-	/* More threads than CPUs (or than the cgroup's CPU quota): a spinning
-	 * waiter steals the CPU from the thread it waits for, so poll only
-	 * briefly, whatever the policy. */
-	if (atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_cpu_budget) {
-		unsigned long throttled = beat_cfg.spincount_set ? 1000 : 100;
+	/* A spinning waiter would steal the CPU from the thread it waits
+	 * for: it polls fewer times, yielding at each. */
+	if (oversubscribed()) {
+		unsigned long throttled = beat_cfg.spincount_set ? 1000 : OVERSUBSCRIBED_POLLS;
 		if (limit > throttled)
 			limit = throttled;
 	}
@@ -206,8 +217,9 @@ void beat_spin_pause(unsigned long i)
 {
 	beat_cpu_relax();
 	/* Let a runnable thread that shares our CPU (perhaps the one we wait
-	 * for) have it now and then. */
-	if ((i & 1023) == 1023)
+	 * for) have it now and then; at every poll when threads outnumber
+	 * CPUs. */
+	if ((i & 1023) == 1023 || oversubscribed())
 		sched_yield();
 }
 
