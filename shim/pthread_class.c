@@ -47,19 +47,21 @@ static struct slot *slot_of(uint64_t key)
 	return &table[key >> 56];
 }
 
+/* The class of a slot in use (the lock held). */
+static enum beat_pt_class slot_class(const struct slot *s)
+{
+	if (s->sticky_real || s->blocked * 4 > s->ends)
+		return BEAT_PT_BLOCKING;
+	if (s->ends < BEAT_PT_WARM)
+		return BEAT_PT_COLD;
+	return s->life_ns < beat_pt_short_ns ? BEAT_PT_SHORT : BEAT_PT_LONG;
+}
+
 enum beat_pt_class beat_pt_class_of(uint64_t key)
 {
-	enum beat_pt_class c = BEAT_PT_COLD;
 	beat_mutex_lock(&lock);
 	struct slot *s = slot_of(key);
-	if (s->key == key) {
-		if (s->sticky_real || s->blocked * 4 > s->ends)
-			c = BEAT_PT_BLOCKING;
-		else if (s->ends < BEAT_PT_WARM)
-			c = BEAT_PT_COLD;
-		else
-			c = s->life_ns < beat_pt_short_ns ? BEAT_PT_SHORT : BEAT_PT_LONG;
-	}
+	enum beat_pt_class c = s->key == key ? slot_class(s) : BEAT_PT_COLD;
 	beat_mutex_unlock(&lock);
 	return c;
 }
@@ -112,13 +114,7 @@ void beat_pt_class_counts(unsigned long n[BEAT_PT_NCLASS], double life_us[BEAT_P
 		struct slot *s = &table[i];
 		if (!s->key)
 			continue;
-		int c;
-		if (s->sticky_real || s->blocked * 4 > s->ends)
-			c = BEAT_PT_BLOCKING;
-		else if (s->ends < BEAT_PT_WARM)
-			c = BEAT_PT_COLD;
-		else
-			c = s->life_ns < beat_pt_short_ns ? BEAT_PT_SHORT : BEAT_PT_LONG;
+		enum beat_pt_class c = slot_class(s);
 		n[c]++;
 		sum[c] += s->life_ns / 1000.0;
 	}
