@@ -2,7 +2,11 @@
  * memory orders of Le et al. 2013). The owner pushes and pops at the bottom
  * without locks; thieves take from the top with one CAS. The ring grows by
  * doubling; old rings stay alive until the deque is destroyed because a
- * thief may still be reading one. */
+ * thief may still be reading one.
+ *
+ * An item may be pushed guarded: its slot carries bit 0, and a thief that
+ * steals unguarded items only leaves it in place without reading it (the
+ * item may be gone by the time a thief could look inside). */
 #include "rt.h"
 
 #include <stdlib.h>
@@ -20,6 +24,13 @@ static struct beat_deque_array *array_new(long size)
 		beat_fatal("out of memory for a task deque");
 	a->size = size;
 	return a;
+}
+
+#define GUARD_BIT ((uintptr_t)1)
+
+static inline void *untag(void *item)
+{
+	return (void *)((uintptr_t)item & ~GUARD_BIT);
 }
 
 static void *array_get(struct beat_deque_array *a, long i)
@@ -81,6 +92,11 @@ static struct beat_deque_array *grow(struct beat_deque *d, struct beat_deque_arr
 	return b;
 }
 
+void beat_deque_push_guarded(struct beat_deque *d, void *item)
+{
+	beat_deque_push(d, (void *)((uintptr_t)item | GUARD_BIT));
+}
+
 void beat_deque_push(struct beat_deque *d, void *item)
 {
 	assert_owner(d);
@@ -117,10 +133,10 @@ void *beat_deque_pop(struct beat_deque *d)
 	} else {
 		atomic_store_explicit(&d->bottom, b + 1, memory_order_relaxed);
 	}
-	return item;
+	return untag(item);
 }
 
-void *beat_deque_steal(struct beat_deque *d)
+static inline void *steal(struct beat_deque *d, bool guarded_too)
 {
 	long t = atomic_load_explicit(&d->top, memory_order_acquire);
 	atomic_thread_fence(memory_order_seq_cst);
@@ -129,9 +145,21 @@ void *beat_deque_steal(struct beat_deque *d)
 		return NULL;
 	struct beat_deque_array *a = atomic_load_explicit(&d->array, memory_order_consume);
 	void *item = array_get(a, t);
+	if (!guarded_too && ((uintptr_t)item & GUARD_BIT))
+		return NULL;
 	if (!atomic_compare_exchange_strong_explicit(&d->top, &t, t + 1, memory_order_seq_cst,
 						     memory_order_relaxed))
 		return NULL;
-	return item;
+	return untag(item);
+}
+
+void *beat_deque_steal(struct beat_deque *d)
+{
+	return steal(d, true);
+}
+
+void *beat_deque_steal_unguarded(struct beat_deque *d)
+{
+	return steal(d, false);
 }
 

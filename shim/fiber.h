@@ -63,6 +63,8 @@ struct beat_fiber {
 	bool deep;                    /* parked with a deep stack: trimmed when released */
 	bool given_back;              /* idle, its stack below the live frames given back (fiber.c) */
 	size_t park_bytes;            /* stack it holds while parked (BEAT_PARK_MAX) */
+	uint32_t park_seq;            /* parked tied: its seat's beat_tied_mark then */
+	struct beat_fiber *creator;   /* spawned first: the fiber whose continuation it left */
 	struct beat_task cont_item;   /* its continuation, as a deque item (spawn_first) */
 #ifdef BEAT_DEBUG_ASSERTS
 	int state;                    /* enum beat_fiber_state, for BEAT_ASSERT only */

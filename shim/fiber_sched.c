@@ -115,10 +115,11 @@ void beat_fiber_finish(struct beat_thread *t, struct beat_fiber *f)
 	t->fiber_release = f;
 	struct beat_member *m = f->loop_m;
 	/* Continuation stealing: if our creator's continuation is still on
-	 * our deque, nobody stole it; go straight back to it. */
-	if (beat_deque_size(&m->deque) > 0) {
+	 * our deque, nobody stole it; go straight back to it. (Another
+	 * continuation there is left to the loop, which checks tied.c's rule.) */
+	if (f->creator && beat_deque_size(&m->deque) > 0) {
 		struct beat_task *item = beat_deque_pop(&m->deque);
-		if (item && (item->flags & BEAT_TASK_CONT)) {
+		if (item && (item->flags & BEAT_TASK_CONT) && item->cont == f->creator) {
 			struct beat_fiber *g = item->cont;
 			beat_fiber_state_move(g, BEAT_FIBER_CONT, BEAT_FIBER_RUNNING);
 			g->back = f->back;
@@ -128,7 +129,7 @@ void beat_fiber_finish(struct beat_thread *t, struct beat_fiber *f)
 			return;
 		}
 		if (item)
-			beat_deque_push(&m->deque, item);
+			beat_item_push(m, item);
 	}
 	beat_ctx_switch(&f->ctx, f->back);
 }
@@ -146,10 +147,15 @@ bool beat_fiber_spawn_first(struct beat_thread *t, struct beat_task *task, bool 
 	 * and must finish on this seat. */
 	if (forced && t->m->tied_top && beat_tied_on_fiber(t->m, f))
 		return false;
+	/* An untied creator may run where a tied task it does not descend
+	 * from is suspended: its tied child may not start there. */
+	if (t->m->tied_top && !(task->flags & BEAT_TASK_UNTIED) && !beat_tied_may_start(t, t->m, task))
+		return false;
 	struct beat_fiber *c = beat_fiber_get(t);
 	if (!c)
 		return false;
 	c->task = task;
+	c->creator = f;
 	c->untied = (task->flags & BEAT_TASK_UNTIED) != 0;
 	c->back = f->back;
 	c->loop_m = f->loop_m;
@@ -187,6 +193,7 @@ bool beat_fiber_run(struct beat_thread *t, struct beat_member *m, struct beat_ta
 	if (!f)
 		return false;
 	f->task = task;
+	f->creator = NULL;
 	f->untied = (task->flags & BEAT_TASK_UNTIED) != 0;
 	BEAT_STAT(t, fiber_runs);
 	beat_fiber_state_move(f, BEAT_FIBER_FREE, BEAT_FIBER_RUNNING);
@@ -241,6 +248,7 @@ bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(
 		f->deep = true;
 	f->wait_done = done;
 	f->wait_arg = arg;
+	f->park_seq = beat_tied_mark(m);
 	struct beat_task *task = t->task;
 	assert_handover_done(t);
 	beat_fiber_state_move(f, BEAT_FIBER_RUNNING, BEAT_FIBER_PARKED);
@@ -253,10 +261,19 @@ bool beat_fiber_park(struct beat_thread *t, struct beat_member *m, bool (*done)(
 	return true;
 }
 
+/* May parked fiber f go on now in seat m? Its condition holds and, for a
+ * tied one, no tied task suspended on m after it is left (rt.h). */
+static inline bool resumable(const struct beat_fiber *f, const struct beat_member *m, bool any_seat)
+{
+	if (any_seat)
+		return f->wait_done(f->wait_arg);
+	return f->loop_m == m && f->wait_done(f->wait_arg) && !beat_tied_above(m, f->park_seq);
+}
+
 static struct beat_fiber *take_ready(struct beat_fiber **pp, struct beat_member *m, bool any_seat)
 {
 	for (struct beat_fiber *f = *pp; f; pp = &f->next, f = *pp) {
-		if ((any_seat || f->loop_m == m) && f->wait_done(f->wait_arg)) {
+		if (resumable(f, m, any_seat)) {
 			*pp = f->next;
 			return f;
 		}
@@ -292,7 +309,7 @@ bool beat_fiber_resume_ready(struct beat_thread *t, struct beat_member *m)
 bool beat_fiber_any_ready(struct beat_thread *t, struct beat_member *m)
 {
 	for (struct beat_fiber *f = t->parked; f; f = f->next)
-		if (f->loop_m == m && f->wait_done(f->wait_arg))
+		if (resumable(f, m, false))
 			return true;
 	struct beat_team *team = m->team;
 	if (atomic_load_explicit(&team->nparked_untied, memory_order_seq_cst) == 0)

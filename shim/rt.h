@@ -307,6 +307,11 @@ void beat_deque_push(struct beat_deque *d, void *item);
 void *beat_deque_pop(struct beat_deque *d);
 /* NULL when empty or when the race for the last item was lost. */
 void *beat_deque_steal(struct beat_deque *d);
+/* A guarded item (tied.c: a continuation only some thieves may resume) is
+ * taken by beat_deque_steal and pop as any other, while
+ * beat_deque_steal_unguarded leaves it in place (returns NULL). */
+void beat_deque_push_guarded(struct beat_deque *d, void *item);
+void *beat_deque_steal_unguarded(struct beat_deque *d);
 /* Items in the deque now (a racy snapshot; inline: the spawn decision
  * reads it on every task). */
 static inline long beat_deque_size(struct beat_deque *d)
@@ -379,7 +384,11 @@ struct beat_task {
 	int8_t data_node;             /* large tasks: node of most of its data (locality.c) */
 	uint8_t locality;             /* share of its data pages on data_node, in 64ths (0: unknown) */
 	uint8_t block_node;           /* POOLED: its allocating seat's block_node (beat_member) */
-	uint32_t held_at;             /* held by the memory gate since (memgate.c's stamp) */
+	union {
+		uint32_t held_at;     /* held by the memory gate since (memgate.c's stamp) */
+		uint32_t tied_seq;    /* started and suspended: its place in its seat's chain
+				       * (tied.c; never held once started) */
+	};
 	struct beat_task *tied_below; /* the next task down that chain */
 	struct beat_fiber *tied_fiber; /* the fiber it was on when it joined (NULL: a thread's stack) */
 };
@@ -447,7 +456,14 @@ static inline void beat_tied_leave(struct beat_member *m, struct beat_task *task
 }
 /* Does a task of seat m's chain run on fiber f (f must not move)? */
 bool beat_tied_on_fiber(struct beat_member *m, const struct beat_fiber *f);
-/* May seat m (on thread t) start task now? Resuming is always allowed. */
+/* Could seat m (on thread t) start any task now? (No tied task is suspended
+ * on it and its implicit task waits, if at all, in a barrier.) */
+bool beat_tied_free(struct beat_thread *t, const struct beat_member *m);
+/* Pushes a queue item back on seat m's deque, a tied continuation guarded. */
+void beat_item_push(struct beat_member *m, struct beat_task *item);
+/* May seat m (on thread t) start task now? Resuming a parked task is
+ * always allowed (beat_tied_above orders it); a continuation item counts as
+ * starting its creator's task here. */
 bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task);
 /* Does task descend from anc (tied.c)? */
 bool beat_task_descends(const struct beat_task *task, const struct beat_task *anc);
@@ -527,6 +543,7 @@ struct beat_member {
 	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
 	 * this seat, most recent first; the implicit task waits in a barrier */
 	struct beat_task *tied_top;
+	uint32_t tied_seq;                  /* suspensions counted, to order the chain */
 	bool in_barrier;
 	/* a waiter that could not park (BEAT_PARK_MAX) helps in place: only
 	 * its descendants may start on top of it, untied ones too */
@@ -541,6 +558,20 @@ struct beat_member {
 	unsigned idle_polls;                /* polls in a row that found no work: remote work waits
 					     * for BEAT_REMOTE_PATIENCE of them (task.c) */
 };
+
+/* Stack discipline for suspended contexts: a context suspended on seat m
+ * (a help loop, a parked fiber) notes m's count of suspensions and goes on
+ * only once every tied task suspended on m after it has finished, as if
+ * they ran above it on one stack. */
+static inline uint32_t beat_tied_mark(const struct beat_member *m)
+{
+	return m->tied_seq;
+}
+static inline bool beat_tied_above(const struct beat_member *m, uint32_t mark)
+{
+	const struct beat_task *top = m->tied_top;
+	return BEAT_UNLIKELY(top != NULL) && (int32_t)(top->tied_seq - mark) > 0;
+}
 
 /* Work on another node (its mailbox, its members' deques) is for members
  * of that node. A member looks there only when it has found nothing for

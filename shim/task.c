@@ -324,12 +324,21 @@ static void steal_batch(struct beat_member *m, struct beat_deque *victim, const 
 {
 	long more = batch_more(first, beat_deque_size(victim));
 	for (long i = 0; i < more; i++) {
-		struct beat_task *extra = beat_deque_steal(victim);
+		struct beat_task *extra = beat_deque_steal_unguarded(victim);
 		if (extra == NULL)
 			break;
-		beat_deque_push(&m->deque, extra);
+		beat_item_push(m, extra);
 		BEAT_STAT(m->thread, steal_batch);
 	}
+}
+
+/* One steal from d: a guarded item (a tied continuation, tied.c) only by
+ * a thief that could start any task. */
+static inline struct beat_task *steal_from(struct beat_member *m, struct beat_deque *d)
+{
+	if (BEAT_UNLIKELY(beat_cfg.steal == BEAT_STEAL_CONTINUATION) && !beat_tied_free(m->thread, m))
+		return beat_deque_steal_unguarded(d);
+	return beat_deque_steal(d);
 }
 
 /* One steal from the members [lo, hi) of order (ids), from a random
@@ -348,7 +357,7 @@ static struct beat_task *steal_range(struct beat_member *m, const unsigned *ids,
 		struct beat_deque *d = &team->members[v].deque;
 		if (beat_deque_size(d) == 0)
 			continue;
-		struct beat_task *task = beat_deque_steal(d);
+		struct beat_task *task = steal_from(m, d);
 		if (task) {
 			BEAT_STAT(m->thread, steals);
 			BEAT_STAT(m->thread, steals_level[level]);
@@ -398,7 +407,7 @@ static struct beat_task *steal_any(struct beat_member *m)
 			continue;
 		if (beat_deque_size(&team->members[v].deque) == 0)
 			continue;
-		struct beat_task *task = beat_deque_steal(&team->members[v].deque);
+		struct beat_task *task = steal_from(m, &team->members[v].deque);
 		if (task) {
 			BEAT_STAT(m->thread, steals);
 			BEAT_STAT(m->thread, steals_level[m->flat_level]);
@@ -601,7 +610,7 @@ enum beat_fate beat_task_enqueue(struct beat_task *task, int *worker)
 
 void beat_task_push_cont(struct beat_member *m, struct beat_task *item)
 {
-	beat_deque_push(&m->deque, item);
+	beat_item_push(m, item);
 	atomic_thread_fence(memory_order_seq_cst);
 	wake_one(m);
 }
@@ -753,7 +762,7 @@ bool beat_task_run_one(struct beat_member *m)
 		if (task && !beat_tied_may_start(t, m, task)) {
 			/* Back for a thief; one may have gone to sleep while the
 			 * deque looked empty. */
-			beat_deque_push(&m->deque, task);
+			beat_item_push(m, task);
 			atomic_thread_fence(memory_order_seq_cst);
 			wake_one(m);
 			task = NULL;
@@ -761,6 +770,9 @@ bool beat_task_run_one(struct beat_member *m)
 	}
 	if (!task) {
 		task = steal_any(m);
+		/* (A continuation is never refused here: a thief that could not
+		 * start it does not take it, steal_from.) */
+		BEAT_ASSERT(!task || !(task->flags & BEAT_TASK_CONT) || beat_tied_may_start(t, m, task));
 		if (task && !beat_tied_may_start(t, m, task)) {
 			/* Taken from a deque that cannot take it back: to the
 			 * mailbox of the node it was made on, where its creator's
@@ -826,7 +838,7 @@ static struct beat_task *pop_own_child(struct beat_member *m, struct beat_task *
 		return NULL;
 	struct beat_task *task = beat_deque_pop(&m->deque);
 	if (task && task->parent != parent) {
-		beat_deque_push(&m->deque, task);
+		beat_item_push(m, task);
 		task = NULL;
 	}
 	return task;
@@ -844,7 +856,15 @@ struct helper {
 	unsigned hungry_node;
 	bool narrowed;        /* it set m->narrow (restored at the end) */
 	struct beat_task *narrow_saved;
+	uint32_t mark;        /* beat_tied_mark once it was suspended */
 };
+
+/* The wait is over: its condition holds and no tied task suspended on the
+ * seat during the wait is left (they would be above it on one stack). */
+static inline bool wait_over(const struct helper *h, bool (*done)(void *), void *arg)
+{
+	return done(arg) && !beat_tied_above(h->m, h->mark);
+}
 
 /* A waiter that helps on a stack it cannot leave narrows its seat: until
  * its wait ends the seat starts only the waiter's own descendants on top of
@@ -931,7 +951,7 @@ static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
 	atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 	unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
 	atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
-	if (!done(arg) && !team_has_work(team) && !beat_fiber_any_ready(h->t, h->m)) {
+	if (!wait_over(h, done, arg) && !team_has_work(team) && !beat_fiber_any_ready(h->t, h->m)) {
 		if (BEAT_UNLIKELY(team->orphaned))
 			beat_team_orphaned_wait();
 		/* Held tasks become anyone's after a while (memgate.c): look
@@ -955,6 +975,7 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 	/* The waiter is suspended here: while it is, this thread starts only
 	 * its descendants (if it is tied). */
 	beat_tied_suspend(m, h.t->task);
+	h.mark = beat_tied_mark(m);
 	if (beat_fiber_can_park(h.t, m)) {
 		if (run_own_children_or_park(&h, done, arg))
 			return;
@@ -965,7 +986,7 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 		narrow_to(&h, h.t->task);
 	}
 	h.limit = beat_spin_limit();
-	while (!done(arg)) {
+	while (!wait_over(&h, done, arg)) {
 		if (beat_fiber_resume_ready(h.t, h.m) || beat_task_run_one(h.m)) {
 			h.idle = 0;
 			hungry_end(&h);
@@ -996,11 +1017,29 @@ void beat_taskwait(void)
 	beat_help_until(t->m, no_children, task);
 }
 
+struct yield_mark {
+	struct beat_member *m;
+	uint32_t mark;
+};
+
+static bool none_above(void *arg)
+{
+	const struct yield_mark *y = arg;
+	return !beat_tied_above(y->m, y->mark);
+}
+
 void beat_taskyield(void)
 {
 	struct beat_thread *t = beat_self();
-	beat_tied_suspend(t->m, t->task);
-	beat_task_run_one(t->m);
+	struct beat_member *m = t->m;
+	beat_tied_suspend(m, t->task);
+	struct yield_mark y = {m, beat_tied_mark(m)};
+	beat_task_run_one(m);
+	/* What it started may have parked here: as on one stack, the yielder
+	 * goes on once that is done. */
+	t = beat_self_fresh();
+	if (beat_tied_above(t->m, y.mark))
+		beat_help_until(t->m, none_above, &y);
 }
 
 void beat_taskgroup_start(void)

@@ -20,8 +20,19 @@
  * Forced continuation stealing (BEAT_STEAL=continuation) may move a tied
  * creator to a thief's thread; a creator whose fiber holds a task of the
  * chain is never offered to thieves (beat_tied_on_fiber), so an entry always
- * leaves the chain of the seat it joined. */
+ * leaves the chain of the seat it joined. A thief resuming a tied creator's
+ * continuation schedules that task on its thread, so the same rule judges
+ * it as if the creator were new there: otherwise a creator holding a lock
+ * could be parked on a thread whose older context then waits for the lock.
+ *
+ * With fibers, contexts do not nest on one stack: a help loop could return
+ * to its caller, or a parked fiber resume, while a tied task suspended after
+ * it still waits on the same seat, and that older context may then block on
+ * what the suspended task holds. Each entry of the chain therefore carries
+ * the seat's suspension count, and such a context goes on only once nothing
+ * newer is left on the chain (beat_tied_above, rt.h). */
 #include "rt.h"
+#include "fiber.h"
 
 /* Does task descend from anc (a task record, or a stack record that was
  * moved to the heap: children point at the heap copy, whose identity is the
@@ -61,6 +72,7 @@ void beat_tied_suspend(struct beat_member *m, struct beat_task *task)
 		    beat_task_descends(task, m->tied_top));
 	task->tied_below = m->tied_top;
 	task->tied_fiber = m->thread->fiber_cur;
+	task->tied_seq = ++m->tied_seq;
 	task->tied_chained = 1;
 	m->tied_top = task;
 }
@@ -76,16 +88,32 @@ void beat_tied_leave_slow(struct beat_member *m, struct beat_task *task)
 	task->tied_chained = 0;
 }
 
-bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task)
+bool beat_tied_free(struct beat_thread *t, const struct beat_member *m)
 {
-	if (task->flags & (BEAT_TASK_CONT | BEAT_TASK_COMPLETE))
-		return true;
-	/* A waiter helping in place because it could not park (fiber_sched.c,
-	 * BEAT_PARK_MAX) lets only its own descendants onto its stack. */
-	if (BEAT_UNLIKELY(m->narrow != NULL) && !beat_task_descends(task, m->narrow))
-		return false;
-	if (task->flags & BEAT_TASK_UNTIED)
-		return true;
+	return m->tied_top == NULL && (t->task != &m->itask || m->in_barrier);
+}
+
+/* A continuation of a fiber holding a tied task (only forced continuation
+ * stealing makes one) is judged by the rule below. */
+static inline bool cont_is_tied(const struct beat_fiber *f)
+{
+	return !f->untied && f->task && !(f->task->flags & BEAT_TASK_IMPLICIT);
+}
+
+void beat_item_push(struct beat_member *m, struct beat_task *item)
+{
+	/* A thief may resume a tied creator's continuation only where the
+	 * rule allows it, and it cannot hand the continuation back: so it is
+	 * guarded, and only thieves that could start any task take it. */
+	if ((item->flags & BEAT_TASK_CONT) && cont_is_tied(item->cont))
+		beat_deque_push_guarded(&m->deque, item);
+	else
+		beat_deque_push(&m->deque, item);
+}
+
+/* The rule itself, for a tied task about to run on t in seat m. */
+static bool chain_allows(struct beat_thread *t, struct beat_member *m, const struct beat_task *task)
+{
 	const struct beat_task *anc = m->tied_top;
 	if (!anc) {
 		/* Only the implicit task can be waiting: in a barrier it does not
@@ -97,6 +125,25 @@ bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const str
 		anc = &m->itask;
 	}
 	return beat_task_descends(task, anc);
+}
+
+bool beat_tied_may_start(struct beat_thread *t, struct beat_member *m, const struct beat_task *task)
+{
+	if (task->flags & BEAT_TASK_COMPLETE)
+		return true;
+	if (task->flags & BEAT_TASK_CONT) {
+		/* A creator's continuation runs on its own stack (no narrowing);
+		 * a fiber with a tied task on it schedules that task here. */
+		const struct beat_fiber *f = task->cont;
+		return !cont_is_tied(f) || chain_allows(t, m, f->task);
+	}
+	/* A waiter helping in place because it could not park (fiber_sched.c,
+	 * BEAT_PARK_MAX) lets only its own descendants onto its stack. */
+	if (BEAT_UNLIKELY(m->narrow != NULL) && !beat_task_descends(task, m->narrow))
+		return false;
+	if (task->flags & BEAT_TASK_UNTIED)
+		return true;
+	return chain_allows(t, m, task);
 }
 
 bool beat_tied_on_fiber(struct beat_member *m, const struct beat_fiber *f)

@@ -27,6 +27,24 @@ setup() {
     BEAT_FIBERS=0 run_both task_tied_lock 4
 }
 
+@test "task_tied_nest: a grandchild holding a lock across a taskwait ends before its grandparent goes on, 4 and 8 threads" {
+    run_both task_tied_nest 4
+    run_both task_tied_nest 8
+}
+
+@test "task_tied_nest: every BEAT_STEAL mode, fibers off, one parked stack, 4 threads" {
+    BEAT_STEAL=child run_both task_tied_nest 4
+    BEAT_STEAL=continuation run_both task_tied_nest 4
+    BEAT_FIBERS=0 run_both task_tied_nest 4
+    BEAT_PARK_MAX=1 run_both task_tied_nest 4
+}
+
+@test "task_tied_lock: forced continuation stealing, 20 runs at 4 threads (a lock holder's continuation is resumed only where tied-task scheduling allows)" {
+    for i in $(seq 20); do
+        BEAT_STEAL=continuation run_both task_tied_lock 4
+    done
+}
+
 @test "cxx_task_exceptions: caught exceptions stay with their task across parks, 2 threads" {
     run_both cxx_task_exceptions 2
 }
