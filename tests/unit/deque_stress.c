@@ -1,5 +1,8 @@
 /* deque_stress.c: the Chase-Lev deque under one owner and several thieves:
- * millions of items pushed, popped and stolen, every item taken exactly once. */
+ * millions of items pushed, popped and stolen, every item taken exactly once.
+ * Every 7th item is pushed guarded: the owner's pops and the plain thieves
+ * take it like any other, the thief that steals unguarded items never gets
+ * it. Items are even numbers, as pointers to aligned records are. */
 #include "rt.h"
 
 #include <stdio.h>
@@ -13,9 +16,16 @@ static atomic_uchar *taken;
 static atomic_long total_taken;
 static atomic_int done;
 
+#define GUARDED(v) ((v) % 7 == 0)
+
 static void take(void *item)
 {
 	long v = (long)(intptr_t)item;
+	if (v & 1) {
+		fprintf(stderr, "deque_stress: item %ld came back with its guard bit\n", v >> 1);
+		exit(1);
+	}
+	v >>= 1;
 	if (v < 1 || v > ITEMS) {
 		fprintf(stderr, "deque_stress: bad item %ld\n", v);
 		exit(1);
@@ -29,11 +39,18 @@ static void take(void *item)
 
 static void *thief(void *arg)
 {
-	(void)arg;
+	bool unguarded = arg != NULL;
 	while (!atomic_load(&done) || beat_deque_size(&dq) > 0) {
-		void *item = beat_deque_steal(&dq);
+		void *item = unguarded ? beat_deque_steal_unguarded(&dq) : beat_deque_steal(&dq);
+		if (item && unguarded && GUARDED((long)(intptr_t)item >> 1)) {
+			fprintf(stderr, "deque_stress: the unguarded thief took guarded item %ld\n",
+				(long)(intptr_t)item >> 1);
+			exit(1);
+		}
 		if (item)
 			take(item);
+		if (unguarded && atomic_load(&done))
+			break; /* a guarded item may stay on top for the others */
 	}
 	return NULL;
 }
@@ -44,14 +61,19 @@ int main(void)
 	beat_deque_init(&dq);
 	pthread_t th[THIEVES];
 	for (int i = 0; i < THIEVES; i++)
-		pthread_create(&th[i], NULL, thief, NULL);
+		pthread_create(&th[i], NULL, thief, i == 0 ? (void *)1 : NULL);
 	unsigned rng = 1;
 	long next = 1;
 	while (next <= ITEMS) {
 		rng = rng * 1103515245u + 12345u;
 		int burst = 1 + (rng >> 16) % 200;
-		for (int k = 0; k < burst && next <= ITEMS; k++)
-			beat_deque_push(&dq, (void *)(intptr_t)next++);
+		for (int k = 0; k < burst && next <= ITEMS; k++, next++) {
+			void *item = (void *)(intptr_t)(next << 1);
+			if (GUARDED(next))
+				beat_deque_push_guarded(&dq, item);
+			else
+				beat_deque_push(&dq, item);
+		}
 		int pops = (rng >> 8) % 150;
 		for (int k = 0; k < pops; k++) {
 			void *item = beat_deque_pop(&dq);
