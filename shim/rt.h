@@ -670,6 +670,10 @@ struct beat_team {
 	atomic_int nparked_untied;
 	void (*fn)(void *);
 	void *data;
+	/* each seat's thread sets up its own implicit task from these (team.c) */
+	struct beat_task *encountering;
+	int seat_bind;           /* enum beat_bind of the members' bind-var, -1: from the list */
+	bool flat_formed;        /* one node: members' nodes and victims set (victims.c) */
 	/* in a forked child: a team of the parent, which can never finish here */
 	bool orphaned;
 };
@@ -736,6 +740,10 @@ struct beat_thread {
 	 * seats next time so that threadprivate data stays with its seat */
 	struct beat_thread **crew;
 	unsigned crew_len;
+	/* crew[0 .. crew_docked) are idle and kept for this master alone, out
+	 * of the shared pool (team.c): its next region takes them back without
+	 * a lock or a read of their state */
+	unsigned crew_docked;
 	bool is_worker;          /* made by beat's pool */
 	bool exiting;
 	pthread_t pth;

@@ -112,6 +112,19 @@ static void implicit_task_init(struct beat_member *m, struct beat_task *encounte
 	m->in_barrier = false;
 }
 
+/* A seat made ready for a region, by the thread that takes it: its lines
+ * stay in that thread's cache instead of being written by the master and
+ * read back by the worker. */
+static void seat_init(struct beat_member *m)
+{
+	const struct beat_team *team = m->team;
+	implicit_task_init(m, team->encountering);
+	if (team->seat_bind >= 0)
+		m->itask.icv.bind = (enum beat_bind)team->seat_bind;
+	m->single_index = 0;
+	m->ws = NULL;
+}
+
 static _Atomic(struct beat_thread *) all_threads;
 
 struct beat_thread *beat_all_threads(void)
@@ -148,6 +161,7 @@ static struct beat_thread *thread_reuse(bool is_worker)
 	/* in_pool is false already (read by masters that prefer this record) */
 	t->is_worker = is_worker;
 	t->crew_len = 0; /* another thread's preferences (after fork: workers that are gone) */
+	t->crew_docked = 0;
 	t->exiting = false;
 	t->bound_place = -1;
 	t->bound_node = -1;
@@ -188,8 +202,11 @@ static struct beat_thread *thread_new(bool is_worker, bool initial)
 /* The calling thread is leaving: its idle fibers go to the shared pool, its
  * alternate signal stack and free task blocks are released, and its record
  * waits for the next thread. Nothing touches t after it is listed. */
+static void dock_release(struct beat_thread *master, unsigned from);
+
 static void thread_retire(struct beat_thread *t)
 {
+	dock_release(t, 0);
 	beat_fiber_thread_exit(t);
 	beat_task_blocks_release(t);
 	if (t->spare_team) {
@@ -297,6 +314,8 @@ static struct beat_thread *pool_spawn(void)
  * NULL when no thread can be created. */
 static struct beat_thread *pool_take(struct beat_thread *master, unsigned seat, bool no_new)
 {
+	if (seat - 1 < master->crew_docked)
+		return master->crew[seat - 1]; /* docked: idle, and ours alone */
 	struct beat_thread *preferred = seat - 1 < master->crew_len ? master->crew[seat - 1] : NULL;
 	beat_mutex_lock(&pool_lock);
 	struct beat_thread *w = (preferred && preferred->in_pool) ? preferred : idle_head;
@@ -330,6 +349,27 @@ static void pool_give_back(struct beat_thread *t)
 	idle_head = t;
 	t->in_pool = true;
 	beat_mutex_unlock(&pool_lock);
+}
+
+/* A master's docked workers go back to the shared pool (the master leaves,
+ * or its team is smaller than its dock). */
+static void dock_release(struct beat_thread *master, unsigned from)
+{
+	for (unsigned i = from; i < master->crew_docked; i++)
+		pool_give_back(master->crew[i]);
+	if (master->crew_docked > from)
+		master->crew_docked = from;
+}
+
+/* After the join of a region it led: the team's workers are idle and stay
+ * docked for master's next region. Workers docked by a region nested in
+ * this one (its crew entries were reused) go back to the pool first. */
+static void dock_team(struct beat_thread *master, struct beat_team *team)
+{
+	dock_release(master, 0);
+	for (unsigned i = 1; i < team->nthreads; i++)
+		master->crew[i - 1] = team->members[i].thread;
+	master->crew_docked = team->nthreads - 1;
 }
 
 static void hand_over(struct beat_thread *w, struct beat_member *m)
@@ -431,6 +471,7 @@ static void *worker_main(void *arg)
 			return NULL;
 		}
 		struct beat_team *team = m->team;
+		seat_init(m);
 		t->m = m;
 		t->task = &m->itask;
 		bind_seat(t, m);
@@ -445,8 +486,8 @@ static void *worker_main(void *arg)
 		t->m = NULL;
 		t->task = NULL;
 		__atomic_store_n(&t->cpu, sched_getcpu(), __ATOMIC_RELAXED); /* victims.c */
-		atomic_fetch_sub_explicit(&team->cg->busy, 1, memory_order_relaxed);
-		pool_give_back(t);
+		/* Docked for the master (dock_team): it gives the contention
+		 * group's count back and keeps this thread for its next region. */
 		release_team(team); /* last touch of the team */
 	}
 }
@@ -538,14 +579,8 @@ static struct beat_team *team_take(struct beat_thread *t, unsigned nthreads)
 	}
 	atomic_store_explicit(&team->single_count, 0, memory_order_relaxed);
 	atomic_store_explicit(&team->ws_cancelled, 0, memory_order_relaxed);
-	for (unsigned i = 0; i < nthreads; i++) {
-		struct beat_member *m = &team->members[i];
-		m->single_index = 0;
-		m->ws = NULL;
-		m->place = -1;
-		m->place_part_first = 0;
-		m->place_part_len = 0;
-	}
+	/* Seats are set up by their threads (seat_init); places are written
+	 * for every seat by beat_places_assign, or never when there are none. */
 	return team;
 }
 
@@ -631,7 +666,9 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	bool no_new = nthreads > 1 && encountering->icv.dyn && beat_cfg.memgate &&
 		      beat_mem_level_refresh() >= BEAT_MEM_HIGH;
 	unsigned asked = nthreads;
+	dock_release(t, nthreads - 1); /* docked beyond this team's seats */
 	nthreads = take_workers(t, outer->team->cg, nthreads, no_new);
+	t->crew_docked = 0; /* in the team now (a nested region of ours docks its own) */
 	if (BEAT_UNLIKELY(nthreads < asked && no_new))
 		t->stats.memgate_threads += asked - nthreads;
 	struct beat_team *team = team_take(t, nthreads);
@@ -652,11 +689,9 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	/* The members' bind-var: the OMP_PROC_BIND list's entry for the new
 	 * level, else the policy this team was formed with (as libgomp). */
 	bool listed = encountering->icv.list_level < beat_cfg.bind_list_len;
-	for (unsigned i = 0; i < nthreads; i++) {
-		implicit_task_init(&team->members[i], encountering);
-		if (!listed)
-			team->members[i].itask.icv.bind = bind;
-	}
+	team->encountering = encountering;
+	team->seat_bind = listed ? -1 : (int)bind;
+	seat_init(&team->members[0]);
 	team->members[0].thread = t;
 	beat_deque_set_owner(&team->members[0].deque, t);
 	/* With OMP_DISPLAY_AFFINITY every seat is filled before any starts,
@@ -664,7 +699,8 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	bool display = beat_cfg.display_affinity;
 	for (unsigned i = 1; i < nthreads; i++) {
 		struct beat_thread *w = t->crew[i - 1];
-		team->members[i].thread = w;
+		if (team->members[i].thread != w) /* a docked crew keeps its seats */
+			team->members[i].thread = w;
 		beat_deque_set_owner(&team->members[i].deque, w);
 		if (!display)
 			hand_over(w, &team->members[i]);
@@ -692,8 +728,11 @@ void beat_parallel_end(void)
 	beat_ws_leave(m); /* a construct the outlined code never ended */
 	beat_barrier_end(m);
 	beat_depend_table_free(&m->itask);
-	if (team->nthreads > 1)
+	if (team->nthreads > 1) {
 		wait_released(t, team->nthreads - 1);
+		atomic_fetch_sub_explicit(&team->cg->busy, (int)team->nthreads - 1, memory_order_relaxed);
+		dock_team(t, team);
+	}
 	struct beat_member *outer = team->parent_member;
 	t->m = outer;
 	t->task = m->itask.parent;
@@ -709,6 +748,9 @@ void beat_parallel(void (*fn)(void *), void *data, unsigned nthreads, enum beat_
 
 void beat_pool_release(void)
 {
+	struct beat_thread *self = beat_tls_self;
+	if (self)
+		dock_release(self, 0);
 	beat_mutex_lock(&pool_lock);
 	struct beat_thread *list = idle_head;
 	for (struct beat_thread *w = idle_head; w; w = w->next_idle)
@@ -800,6 +842,7 @@ void beat_team_atfork_child(void)
 	free(t->crew); /* its workers do not exist in the child */
 	t->crew = NULL;
 	t->crew_len = 0;
+	t->crew_docked = 0;
 	t->spare_team = NULL;
 	t->in_pool = false;
 	t->next_idle = t->prev_idle = NULL;

@@ -155,10 +155,15 @@ void beat_victims_team(struct beat_team *team, struct beat_thread *const *crew, 
 		return;
 	beat_numa_init();
 	if (beat_numa_flat()) {
+		/* The same every time: a team formed again skips it (the
+		 * members' lines stay with their threads). */
+		if (team->flat_formed)
+			return;
 		beat_victims_free(team);
 		for (unsigned i = 0; i < n; i++)
 			team->members[i].flat_level = BEAT_LEVEL_NODE;
 		team_nodes(team, NULL);
+		team->flat_formed = true;
 		return;
 	}
 	/* on the heap: a nested team may form on a fiber's small stack */
