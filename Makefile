@@ -33,6 +33,9 @@ $(BUILD)/obj/%.o: %.c $(wildcard shim/*.h) $(wildcard gomp_compat/*.h) $(wildcar
 # getenv is called by constructors that run before a sanitizer runtime has
 # started (libgomp's, under LD_PRELOAD): it is never instrumented.
 $(BUILD)/obj/shim/interpose_env.o: NO_SANITIZE = -fno-sanitize=all
+# ThreadSanitizer's own start-up calls pthread_key_create, which beat
+# interposes, before its runtime can take an instrumented call.
+$(BUILD)/obj/shim/interpose_pthread.o: NO_SANITIZE = -fno-sanitize=all
 
 $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
@@ -57,7 +60,7 @@ $(LIB): $(OBJS) $(UNSUP_O) $(MAP)
 asan:
 	$(MAKE) BUILD=build-asan LIB=libbeat-asan.so CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -DBEAT_DEBUG_ASSERTS"
 tsan:
-	$(MAKE) BUILD=build-tsan LIB=libbeat-tsan.so CFLAGS="-O1 -g -fsanitize=thread -DBEAT_DEBUG_ASSERTS"
+	$(MAKE) BUILD=build-tsan LIB=libbeat-tsan.so CFLAGS="-O1 -g -fsanitize=thread -DBEAT_DEBUG_ASSERTS -DBEAT_TSAN_BUILD"
 
 # The default build with its invariants asserted (for scripts/stress:
 # BEAT_LIB=$(CURDIR)/libbeat-debug.so scripts/stress).

@@ -31,7 +31,10 @@ struct beat_pt_real beat_pt_real;
 int beat_pt_mode = -1;
 struct beat_pt_stats beat_pt_stats;
 
-static pthread_once_t real_once = PTHREAD_ONCE_INIT;
+/* 0: not looked up, 1: being looked up, 2: done. Not a pthread_once: a
+ * sanitizer's runtime calls pthread_key_create while it starts, before its
+ * own pthread_once can run. */
+static int real_state;
 static void beat_pt_report(void);
 static pthread_once_t mode_once = PTHREAD_ONCE_INIT;
 
@@ -108,15 +111,50 @@ static void mode_init(void)
 	__atomic_store_n(&beat_pt_mode, m, __ATOMIC_RELEASE);
 }
 
+static void __attribute__((noinline)) real_init_once(void)
+{
+	int none = 0;
+	if (__atomic_compare_exchange_n(&real_state, &none, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		real_init();
+		__atomic_store_n(&real_state, 2, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&real_state, __ATOMIC_ACQUIRE) != 2)
+		sched_yield();
+}
+
 static inline void need_real(void)
 {
-	if (BEAT_UNLIKELY(beat_pt_real.create == NULL))
-		pthread_once(&real_once, real_init);
+	if (BEAT_UNLIKELY(__atomic_load_n(&real_state, __ATOMIC_ACQUIRE) != 2))
+		real_init_once();
 }
+
+#ifdef BEAT_TSAN_BUILD
+/* Is f in ThreadSanitizer's runtime library? */
+static bool dladdr_is_tsan(void (*f)(void *))
+{
+	Dl_info info;
+	return dladdr((void *)f, &info) && info.dli_fname && strstr(info.dli_fname, "libtsan");
+}
+
+/* Under ThreadSanitizer beat's own threads must be made by its interceptor
+ * (which comes first in the search order and then calls ours): a thread it
+ * did not make cannot run instrumented code. */
+static __thread bool making_own;
+#endif
 
 int beat_real_pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
 	need_real();
+#ifdef BEAT_TSAN_BUILD
+	static int (*first)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	if (!first)
+		first = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))dlsym(RTLD_DEFAULT, "pthread_create");
+	making_own = true;
+	int err = first(t, attr, fn, arg);
+	making_own = false;
+	return err;
+#endif
 	return beat_pt_real.create(t, attr, fn, arg);
 }
 
@@ -320,6 +358,10 @@ static int create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(voi
 		  const void *site)
 {
 	need_real();
+#ifdef BEAT_TSAN_BUILD
+	if (making_own)
+		return beat_pt_real.create(thread, attr, fn, arg);
+#endif
 	if (BEAT_UNLIKELY(__atomic_load_n(&beat_pt_mode, __ATOMIC_ACQUIRE) < 0))
 		pthread_once(&mode_once, mode_init);
 	int mode = beat_pt_mode;
@@ -580,6 +622,12 @@ BEAT_EXPORT int beat_pt_key_create(pthread_key_t *key, void (*dtor)(void *))
 {
 	need_real();
 	int err = beat_pt_real.key_create(key, dtor);
+#ifdef BEAT_TSAN_BUILD
+	/* ThreadSanitizer makes a key while it starts, when no instrumented
+	 * code may run yet: its keys are not recorded (README). */
+	if (dtor && dladdr_is_tsan(dtor))
+		return err;
+#endif
 	if (err == 0)
 		beat_pt_key_created(*key, dtor);
 	return err;

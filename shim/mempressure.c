@@ -229,8 +229,10 @@ static void refresh(uint64_t now)
 {
 	int level = level_now();
 	__atomic_store_n(&beat_mem_level, level, __ATOMIC_RELAXED);
+	/* Release: the next refresher (its CAS acquires) sees what this one
+	 * read and counted. */
 	atomic_store_explicit(&due_at, now + (level >= BEAT_MEM_LOW ? period_fast : period_slow),
-			      memory_order_relaxed);
+			      memory_order_release);
 	if (level == BEAT_MEM_CRITICAL && !atomic_exchange(&told_critical, true))
 		beat_warn("memory pressure is critical: new tasks run at once (depth first) and new threads "
 			  "wait while it lasts (BEAT_MEMGATE=false turns this off)");

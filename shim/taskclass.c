@@ -135,9 +135,12 @@ static _Atomic uint64_t published_mem[BEAT_FP_SLOTS];
 
 void beat_fp_record_mem(struct beat_thread *t, uint64_t key, long faults)
 {
-	static long page_kb;
-	if (page_kb == 0)
+	static long page_kb_cached; /* every thread computes the same value */
+	long page_kb = __atomic_load_n(&page_kb_cached, __ATOMIC_RELAXED);
+	if (page_kb == 0) {
 		page_kb = sysconf(_SC_PAGESIZE) / 1024;
+		__atomic_store_n(&page_kb_cached, page_kb, __ATOMIC_RELAXED);
+	}
 	struct beat_fp_table *tab = t->fp;
 	unsigned s = (unsigned)(key >> 56);
 	if (!tab || tab->key[s] != key || faults < 0)
