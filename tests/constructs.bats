@@ -36,6 +36,12 @@ setup() {
     run_both nested 8
 }
 
+@test "region_crews: regions of changing sizes, nested regions, program threads leading regions, omp_pause_resource_all (same sums, thread count bounded), 5 runs" {
+    for i in 1 2 3 4 5; do
+        run_both region_crews 4
+    done
+}
+
 @test "loops: worksharing loops, all schedules (1 thread)" {
     run_both loops 1
 }
