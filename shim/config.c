@@ -854,6 +854,8 @@ static const struct env_var vars[] = {
 	{.name = "GOMP_SPINCOUNT", FIELD(spincount), .given = &beat_cfg.spincount_set, .parse = parse_spincount,
 	 .show = show_number, .range = "N[k|M|G|T] or infinite", .dflt = "100000",
 	 .help = "polls before a waiting thread sleeps: a number with an optional k, M, G or T suffix (x1000 each), or 'infinite'"},
+	{.name = "BEAT_SPREAD", SWITCH(spread), .dflt = "true",
+	 .help = "a waiter that keeps sharing its CPU with another beat thread moves to a CPU of its affinity mask that has none (false: it only yields)"},
 	{.name = "GOMP_CPU_AFFINITY", .parse = parse_unsupported, .range = "text", .dflt = "unset",
 	 .flags = DESCRIBED | EMPTY_OK,
 	 .help = "is not supported yet: ignored (OMP_PLACES and OMP_PROC_BIND give the same control)"},
@@ -1042,6 +1044,7 @@ static void config_init_once(void)
 {
 	beat_topology_init();
 	beat_cpu_budget_init();
+	beat_presence_init();
 	struct beat_icv *icv = &beat_cfg.initial;
 	icv->list_level = 1;
 	beat_cfg.thread_stack = default_thread_stack();

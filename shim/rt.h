@@ -83,10 +83,19 @@ static inline void beat_cpu_relax(void)
 /* How many polls a waiter makes before it sleeps; honours OMP_WAIT_POLICY,
  * GOMP_SPINCOUNT and oversubscription (more threads than CPUs). */
 unsigned long beat_spin_limit(void);
-/* Tells the adaptive spin budget how a wait ended (slept or not). */
-void beat_spin_outcome(bool slept);
-/* One poll of a spin loop (pause; now and then a sched_yield). */
+/* One poll of a spin loop (pause; a sched_yield when threads outnumber
+ * CPUs or another beat thread shares this CPU). */
 void beat_spin_pause(unsigned long i);
+/* presence.c: which CPU each awake beat thread was last seen on. Init
+ * (once, before any thread waits); true when another awake beat thread is
+ * counted on the caller's CPU (it counts itself there first); the caller
+ * sleeps or ends (leave: true when it was counted) and wakes (arrive). */
+void beat_presence_init(void);
+bool beat_presence_shared(void);
+bool beat_presence_leave(void);
+void beat_presence_arrive(void);
+/* After fork(): only the calling thread exists, counted nowhere. */
+void beat_presence_atfork_child(void);
 
 /* Waiting for a 64-bit word another thread moves (the ordered token, a
  * doacross counter): each step spins a bounded time (beat_spin_limit,
@@ -141,6 +150,7 @@ struct beat_config {
 	size_t park_max;                         /* BEAT_PARK_MAX: stack bytes parked fibers may hold */
 	int remote_wait;                         /* BEAT_REMOTE_WAIT: idle polls before remote work */
 	bool memgate;                            /* BEAT_MEMGATE: the memory-pressure gate */
+	bool spread;                             /* BEAT_SPREAD: a waiter sharing its CPU moves (presence.c) */
 	int memgate_levels[4];                   /* BEAT_MEMGATE_LEVELS: % of the limit for low..critical */
 	int steal;                               /* BEAT_STEAL: enum beat_steal */
 	bool stats;                              /* BEAT_STATS */

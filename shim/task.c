@@ -851,7 +851,6 @@ struct helper {
 	struct beat_member *m;
 	unsigned long limit;  /* polls before sleeping (beat_spin_limit) */
 	unsigned long idle;   /* polls since it last found work */
-	bool slept;           /* it slept at least once */
 	bool hungry;          /* counted in team->hungry and node_hungry[hungry_node] */
 	unsigned hungry_node;
 	bool narrowed;        /* it set m->narrow (restored at the end) */
@@ -947,7 +946,6 @@ static void sleep_once(struct helper *h, bool (*done)(void *), void *arg)
 {
 	struct beat_team *team = h->m->team;
 	beat_fiber_idle(h->t);
-	h->slept = true;
 	atomic_fetch_add_explicit(&team->sleepers, 1, memory_order_seq_cst);
 	unsigned seq = atomic_load_explicit(&team->wake_seq, memory_order_seq_cst);
 	atomic_thread_fence(memory_order_seq_cst); /* order the checks after the count */
@@ -999,7 +997,6 @@ void beat_help_until(struct beat_member *m, bool (*done)(void *), void *arg)
 	hungry_end(&h);
 	if (h.narrowed)
 		h.m->narrow = h.narrow_saved;
-	beat_spin_outcome(h.slept);
 }
 
 static bool no_children(void *arg)

@@ -214,6 +214,7 @@ static void thread_retire(struct beat_thread *t)
 		t->spare_team = NULL;
 	}
 	beat_tls_self = NULL;
+	beat_presence_leave();
 	atomic_fetch_sub_explicit(&beat_threads_managed, 1, memory_order_relaxed);
 	beat_mutex_lock(&dead_lock);
 	t->next_idle = dead_head;
@@ -386,13 +387,10 @@ static struct beat_member *wait_for_seat(struct beat_thread *t)
 	unsigned seen = t->go_seen;
 	unsigned long limit = beat_spin_limit();
 	for (unsigned long i = 0; i < limit; i++) {
-		if (atomic_load_explicit(&t->go, memory_order_acquire) != seen) {
-			beat_spin_outcome(false);
+		if (atomic_load_explicit(&t->go, memory_order_acquire) != seen)
 			goto got;
-		}
 		beat_spin_pause(i);
 	}
-	beat_spin_outcome(true);
 	for (;;) {
 		atomic_store_explicit(&t->sleeping, 1, memory_order_seq_cst);
 		if (atomic_load_explicit(&t->go, memory_order_seq_cst) != seen)
@@ -835,6 +833,7 @@ void beat_team_atfork_child(void)
 		w->in_pool = false;
 	idle_head = NULL;
 	beat_fiber_atfork_child();
+	beat_presence_atfork_child();
 	atomic_store(&beat_threads_managed, 1);
 	struct beat_thread *t = beat_tls_self;
 	if (!t || !t->m)

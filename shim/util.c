@@ -106,15 +106,26 @@ void beat_unsupported(const char *name)
 	leave(3);
 }
 
+/* Every sleep on a futex: the sleeper is not counted on its CPU while it
+ * sleeps (presence.c), and is counted where it wakes if it was before. */
+static void futex_sleep(unsigned *word, int op, unsigned expected, const struct timespec *ts,
+			unsigned bits)
+{
+	bool counted = beat_presence_leave();
+	syscall(SYS_futex, word, op, expected, ts, NULL, bits);
+	if (counted)
+		beat_presence_arrive();
+}
+
 void beat_futex_wait(atomic_uint *word, unsigned expected)
 {
-	syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+	futex_sleep((unsigned *)word, FUTEX_WAIT_PRIVATE, expected, NULL, 0);
 }
 
 void beat_futex_wait_for(atomic_uint *word, unsigned expected, long ns)
 {
 	struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
-	syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_PRIVATE, expected, &ts, NULL, 0);
+	futex_sleep((unsigned *)word, FUTEX_WAIT_PRIVATE, expected, &ts, 0);
 }
 
 void beat_futex_wake(atomic_uint *word, int count)
@@ -125,7 +136,7 @@ void beat_futex_wake(atomic_uint *word, int count)
 /* The same with a futex bitset: a waker names the waiters it wants. */
 void beat_futex_wait_bits(atomic_uint *word, unsigned expected, unsigned bits)
 {
-	syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_BITSET_PRIVATE, expected, NULL, NULL, bits);
+	futex_sleep((unsigned *)word, FUTEX_WAIT_BITSET_PRIVATE, expected, NULL, bits);
 }
 
 int beat_futex_wake_bits(atomic_uint *word, int count, unsigned bits)
@@ -161,12 +172,6 @@ void beat_mutex_unlock(beat_mutex_t *m)
 		beat_futex_wake(&m->state, 1);
 }
 
-/* Each thread adapts its own spin budget: a wait that ended in sleep halves
- * it, a wait that spinning satisfied doubles it (up to the configured limit).
- * When other processes share the CPUs, spinning mostly fails and waiters go
- * to sleep quickly; on idle CPUs they keep spinning. */
-static BEAT_TLS unsigned long spin_budget;
-
 /* More threads than CPUs (or than the cgroup's CPU quota). */
 static inline bool oversubscribed(void)
 {
@@ -180,7 +185,11 @@ static inline bool oversubscribed(void)
  * without the futex wake-ups a sleep would cost every waiter. */
 #define OVERSUBSCRIBED_POLLS 2000
 
-static unsigned long configured_spin_limit(void)
+/* The whole budget, every wait (as libgomp's GOMP_SPINCOUNT). A budget
+ * that shrank after each wait that ended in sleep was tried: under a
+ * competing process it collapsed, every short wait slept, and each wake-up
+ * put the sleeper on its waker's CPU, next to it (presence.c). */
+unsigned long beat_spin_limit(void)
 {
 	if (beat_cfg.wait_policy == BEAT_WAIT_PASSIVE)
 		return 0;
@@ -195,31 +204,19 @@ static unsigned long configured_spin_limit(void)
 	return limit;
 }
 
-unsigned long beat_spin_limit(void)
-{
-	unsigned long limit = configured_spin_limit();
-	if (beat_cfg.wait_policy == BEAT_WAIT_ACTIVE || beat_cfg.spincount_set)
-		return limit; /* the user asked for this much */
-	if (spin_budget == 0 || spin_budget > limit)
-		spin_budget = limit;
-	return spin_budget;
-}
-
-void beat_spin_outcome(bool slept)
-{
-	if (slept)
-		spin_budget = spin_budget / 2 > 64 ? spin_budget / 2 : 64;
-	else
-		spin_budget = spin_budget * 2 + 64; /* capped by beat_spin_limit */
-}
+/* How often a spinning waiter looks whether another of beat's threads
+ * shares its CPU (a power of two, in polls). */
+#define PRESENCE_POLLS 8
 
 void beat_spin_pause(unsigned long i)
 {
 	beat_cpu_relax();
-	/* Let a runnable thread that shares our CPU (perhaps the one we wait
-	 * for) have it now and then; at every poll when threads outnumber
-	 * CPUs. */
-	if ((i & 1023) == 1023 || oversubscribed())
+	/* Give the CPU away only to a thread that may be the one we wait
+	 * for: when threads outnumber CPUs, or when another of beat's
+	 * threads was last seen on this CPU. A yield to another process
+	 * would hand it the rest of a time slice while the team waits, so
+	 * there is no yield otherwise. */
+	if (oversubscribed() || ((i & (PRESENCE_POLLS - 1)) == PRESENCE_POLLS - 1 && beat_presence_shared()))
 		sched_yield();
 }
 
@@ -250,7 +247,7 @@ static void futex_wait_briefly(unsigned *addr, unsigned expected, unsigned bits)
 		until.tv_nsec -= 1000000000L;
 		until.tv_sec++;
 	}
-	syscall(SYS_futex, addr, FUTEX_WAIT_BITSET_PRIVATE, expected, &until, NULL, bits);
+	futex_sleep(addr, FUTEX_WAIT_BITSET_PRIVATE, expected, &until, bits);
 }
 
 void beat_word_wait_step(struct beat_word_waiter *w, atomic_ullong *word,
