@@ -31,7 +31,8 @@ void beat_owner_word_acquire(atomic_uint *word, unsigned me)
 	for (unsigned long i = 0; i < limit; i++) {
 		if (try_take(word, me, &seen))
 			return;
-		beat_spin_pause(i);
+		if (!beat_spin_pause(i))
+			break;
 	}
 	while (!try_take(word, me, &seen))
 		beat_futex_wait(word, seen);

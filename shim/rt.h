@@ -83,9 +83,10 @@ static inline void beat_cpu_relax(void)
 /* How many polls a waiter makes before it sleeps; honours OMP_WAIT_POLICY,
  * GOMP_SPINCOUNT and oversubscription (more threads than CPUs). */
 unsigned long beat_spin_limit(void);
-/* One poll of a spin loop (pause; a sched_yield when threads outnumber
- * CPUs or another beat thread shares this CPU). */
-void beat_spin_pause(unsigned long i);
+/* One poll of a spin loop (pause; a sched_yield when another beat thread
+ * shares this CPU). False: stop spinning and sleep now (this CPU is shared
+ * and yields go to another process). */
+bool beat_spin_pause(unsigned long i);
 /* presence.c: which CPU each awake beat thread was last seen on. Init
  * (once, before any thread waits); true when another awake beat thread is
  * counted on the caller's CPU (it counts itself there first); the caller

@@ -905,13 +905,13 @@ static inline bool run_own_children_or_park(struct helper *h, bool (*done)(void 
 	return false;
 }
 
-/* Phase 2: one poll of the spin; false once the spin budget is used up. */
+/* Phase 2: one poll of the spin; false once the spin budget is used up
+ * (or the poll says to sleep now). */
 static inline bool spin(struct helper *h)
 {
 	if (h->idle >= h->limit)
 		return false;
-	beat_spin_pause(h->idle++);
-	return true;
+	return beat_spin_pause(h->idle++);
 }
 
 /* Phase 3: a waiter that found no work for a while tells creators that tiny

@@ -389,7 +389,8 @@ static struct beat_member *wait_for_seat(struct beat_thread *t)
 	for (unsigned long i = 0; i < limit; i++) {
 		if (atomic_load_explicit(&t->go, memory_order_acquire) != seen)
 			goto got;
-		beat_spin_pause(i);
+		if (!beat_spin_pause(i))
+			break;
 	}
 	for (;;) {
 		atomic_store_explicit(&t->sleeping, 1, memory_order_seq_cst);
@@ -496,7 +497,8 @@ static void wait_released(struct beat_thread *t, unsigned want)
 	for (unsigned long i = 0; i < limit; i++) {
 		if (atomic_load_explicit(&t->joined, memory_order_acquire) == want)
 			goto done;
-		beat_spin_pause(i);
+		if (!beat_spin_pause(i))
+			break;
 	}
 	for (;;) {
 		atomic_store_explicit(&t->join_waiting, 1, memory_order_seq_cst);

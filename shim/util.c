@@ -179,10 +179,10 @@ static inline bool oversubscribed(void)
 	return atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_cpu_budget;
 }
 
-/* Polls of an oversubscribed waiter, each giving its CPU away
- * (beat_spin_pause), before it sleeps: the thread it waits for is most
- * likely one of those waiting for a CPU, and a yield hands it over
- * without the futex wake-ups a sleep would cost every waiter. */
+/* Polls of an oversubscribed waiter before it sleeps: the thread it waits
+ * for is most likely one of those waiting for a CPU; a poll yields to it
+ * when it shares this CPU (beat_spin_pause), which hands it over without
+ * the futex wake-ups a sleep would cost every waiter. */
 #define OVERSUBSCRIBED_POLLS 2000
 
 /* The whole budget, every wait (as libgomp's GOMP_SPINCOUNT). A budget
@@ -208,16 +208,52 @@ unsigned long beat_spin_limit(void)
  * shares its CPU (a power of two, in polls). */
 #define PRESENCE_POLLS 8
 
-void beat_spin_pause(unsigned long i)
+/* A yield that kept this thread off its CPU this long went to another
+ * process: two of beat's threads hand a CPU back and forth in
+ * microseconds. Then, for a while, a waiter that shares its CPU sleeps
+ * instead (the waker it waits for gets the CPU from the kernel), because
+ * each further yield would give that process another time slice: with 8
+ * threads on 2 CPUs beside a busy process, every region waited a slice
+ * (3.5 ms, against 80 us sleeping). */
+#define SLOW_YIELD_NS 1000000LL
+#define YIELDS_GIVE_AWAY_NS 100000000LL
+static BEAT_TLS long long yields_give_away_until;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Yields to the thread that shares this CPU; false when yields go to
+ * another process (the waiter should sleep). */
+static bool yield_to_team(void)
+{
+	long long before = now_ns();
+	if (before < yields_give_away_until)
+		return false;
+	sched_yield();
+	long long after = now_ns();
+	if (after - before < SLOW_YIELD_NS)
+		return true;
+	yields_give_away_until = after + YIELDS_GIVE_AWAY_NS;
+	return false;
+}
+
+bool beat_spin_pause(unsigned long i)
 {
 	beat_cpu_relax();
 	/* Give the CPU away only to a thread that may be the one we wait
-	 * for: when threads outnumber CPUs, or when another of beat's
-	 * threads was last seen on this CPU. A yield to another process
-	 * would hand it the rest of a time slice while the team waits, so
-	 * there is no yield otherwise. */
-	if (oversubscribed() || ((i & (PRESENCE_POLLS - 1)) == PRESENCE_POLLS - 1 && beat_presence_shared()))
-		sched_yield();
+	 * for: another of beat's threads last seen on this CPU. A yield to
+	 * another process would hand it the rest of a time slice while the
+	 * team waits, so there is no yield otherwise; with threads
+	 * outnumbering CPUs that made every hand-over of a region wait a
+	 * slice when a busy process shared a CPU. When they do outnumber
+	 * CPUs, look at every poll. */
+	if ((oversubscribed() || (i & (PRESENCE_POLLS - 1)) == PRESENCE_POLLS - 1) && beat_presence_shared())
+		return yield_to_team();
+	return true;
 }
 
 /* beat_word_wait_step: polls at most this often, then sleeps this long. */
