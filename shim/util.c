@@ -208,13 +208,16 @@ unsigned long beat_spin_limit(void)
  * shares its CPU (a power of two, in polls). */
 #define PRESENCE_POLLS 8
 
-/* A yield that kept this thread off its CPU this long went to another
- * process: two of beat's threads hand a CPU back and forth in
- * microseconds. Then, for a while, a waiter that shares its CPU sleeps
- * instead (the waker it waits for gets the CPU from the kernel), because
- * each further yield would give that process another time slice: with 8
- * threads on 2 CPUs beside a busy process, every region waited a slice
- * (3.5 ms, against 80 us sleeping). */
+/* With threads outnumbering CPUs, a yield that kept this thread off its
+ * CPU this long went to another process: beat's waiting threads hand a
+ * CPU back and forth in microseconds. Then, for a while, a waiter that
+ * shares its CPU sleeps instead (the thread it waits for gets the CPU from
+ * the kernel and wakes it), because each further yield would give that
+ * process another time slice: with 8 threads on 2 CPUs beside a busy
+ * process, every region waited a slice (3.5 ms, against 0.1 ms sleeping).
+ * Without oversubscription a long yield is more often a team-mate that
+ * computed meanwhile, and moving (presence.c) undoes the sharing; there a
+ * waiter keeps yielding. */
 #define SLOW_YIELD_NS 1000000LL
 #define YIELDS_GIVE_AWAY_NS 100000000LL
 static BEAT_TLS long long yields_give_away_until;
@@ -247,12 +250,13 @@ bool beat_spin_pause(unsigned long i)
 	/* Give the CPU away only to a thread that may be the one we wait
 	 * for: another of beat's threads last seen on this CPU. A yield to
 	 * another process would hand it the rest of a time slice while the
-	 * team waits, so there is no yield otherwise; with threads
-	 * outnumbering CPUs that made every hand-over of a region wait a
-	 * slice when a busy process shared a CPU. When they do outnumber
-	 * CPUs, look at every poll. */
-	if ((oversubscribed() || (i & (PRESENCE_POLLS - 1)) == PRESENCE_POLLS - 1) && beat_presence_shared())
-		return yield_to_team();
+	 * team waits, so there is no yield otherwise. With threads
+	 * outnumbering CPUs, look at every poll, and sleep rather than yield
+	 * while yields go to another process. */
+	if (oversubscribed())
+		return !beat_presence_shared() || yield_to_team();
+	if ((i & (PRESENCE_POLLS - 1)) == PRESENCE_POLLS - 1 && beat_presence_shared())
+		sched_yield();
 	return true;
 }
 
