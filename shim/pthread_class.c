@@ -2,7 +2,7 @@
  * (BEAT_PTHREAD=observe, place and task; issue 12). A thread's fingerprint
  * is its start routine, the call site of pthread_create and the attributes
  * that matter (stack size, detach state, an explicit CPU mask); a shared
- * table of 256 slots, direct-mapped, learns for each fingerprint how long
+ * table of 256 slots, four ways per fingerprint, learns for each fingerprint how long
  * its threads live, the CPU time they use and whether they block
  * (voluntary context switches, or a life much longer than its CPU time).
  * Threads are created and end at a rate of microseconds at best, so the
@@ -42,9 +42,40 @@ uint64_t beat_pt_key(void *(*fn)(void *), const void *site, size_t stacksize, bo
 	return (x ^ (x >> 29)) | 1;
 }
 
+/* A fingerprint lives in one of WAYS slots from its hash's top byte on, so
+ * that two kinds of one program whose hashes meet do not keep evicting
+ * each other (each then stayed cold forever; with addresses that change
+ * from run to run, a program with a few kinds met that about 1 run in 200).
+ * The slot holding key, or NULL when none does. */
+#define WAYS 4
+
+static struct slot *slot_find(uint64_t key)
+{
+	for (unsigned i = 0; i < WAYS; i++) {
+		struct slot *s = &table[((key >> 56) + i) % SLOTS];
+		if (s->key == key)
+			return s;
+	}
+	return NULL;
+}
+
+/* The slot for key, taken (an empty one, else the first) when none holds
+ * it yet. */
 static struct slot *slot_of(uint64_t key)
 {
-	return &table[key >> 56];
+	struct slot *s = slot_find(key);
+	if (s)
+		return s;
+	s = &table[key >> 56];
+	for (unsigned i = 0; i < WAYS; i++) {
+		struct slot *e = &table[((key >> 56) + i) % SLOTS];
+		if (e->key == 0) {
+			s = e;
+			break;
+		}
+	}
+	*s = (struct slot){.key = key};
+	return s;
 }
 
 /* The class of a slot in use (the lock held). */
@@ -60,8 +91,8 @@ static enum beat_pt_class slot_class(const struct slot *s)
 enum beat_pt_class beat_pt_class_of(uint64_t key)
 {
 	beat_mutex_lock(&lock);
-	struct slot *s = slot_of(key);
-	enum beat_pt_class c = s->key == key ? slot_class(s) : BEAT_PT_COLD;
+	struct slot *s = slot_find(key);
+	enum beat_pt_class c = s ? slot_class(s) : BEAT_PT_COLD;
 	beat_mutex_unlock(&lock);
 	return c;
 }
@@ -69,8 +100,8 @@ enum beat_pt_class beat_pt_class_of(uint64_t key)
 bool beat_pt_lives_long(uint64_t key)
 {
 	beat_mutex_lock(&lock);
-	struct slot *s = slot_of(key);
-	bool yes = s->key == key && s->ends >= BEAT_PT_WARM && s->life_ns >= beat_pt_short_ns;
+	struct slot *s = slot_find(key);
+	bool yes = s && s->ends >= BEAT_PT_WARM && s->life_ns >= beat_pt_short_ns;
 	beat_mutex_unlock(&lock);
 	return yes;
 }
@@ -82,9 +113,6 @@ void beat_pt_learn(uint64_t key, uint64_t life_ns, uint64_t cpu_ns, long nvcsw)
 	bool blocked = nvcsw > 0 || (life_ns > 50000 && life_ns > 4 * cpu_ns);
 	beat_mutex_lock(&lock);
 	struct slot *s = slot_of(key);
-	if (s->key != key) {
-		*s = (struct slot){.key = key};
-	}
 	s->ends++;
 	s->blocked += blocked;
 	/* The mean of the last 16 or so. */
@@ -98,8 +126,6 @@ void beat_pt_stick_real(uint64_t key)
 {
 	beat_mutex_lock(&lock);
 	struct slot *s = slot_of(key);
-	if (s->key != key)
-		*s = (struct slot){.key = key};
 	s->sticky_real = true;
 	beat_mutex_unlock(&lock);
 }

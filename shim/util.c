@@ -218,29 +218,22 @@ unsigned long beat_spin_limit(void)
  * Without oversubscription a long yield is more often a team-mate that
  * computed meanwhile, and moving (presence.c) undoes the sharing; there a
  * waiter keeps yielding. */
-#define SLOW_YIELD_NS 1000000LL
-#define YIELDS_GIVE_AWAY_NS 100000000LL
-static BEAT_TLS long long yields_give_away_until;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#define SLOW_YIELD_S 0.001
+#define YIELDS_GIVE_AWAY_S 0.1
+static BEAT_TLS double yields_give_away_until;
 
 /* Yields to the thread that shares this CPU; false when yields go to
  * another process (the waiter should sleep). */
 static bool yield_to_team(void)
 {
-	long long before = now_ns();
+	double before = beat_now();
 	if (before < yields_give_away_until)
 		return false;
 	sched_yield();
-	long long after = now_ns();
-	if (after - before < SLOW_YIELD_NS)
+	double after = beat_now();
+	if (after - before < SLOW_YIELD_S)
 		return true;
-	yields_give_away_until = after + YIELDS_GIVE_AWAY_NS;
+	yields_give_away_until = after + YIELDS_GIVE_AWAY_S;
 	return false;
 }
 
