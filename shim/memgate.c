@@ -28,27 +28,15 @@
 #include <sys/resource.h>
 
 
-/* 1 << HOLD_SHIFT cycles is the unit of held_at (a 32-bit stamp wraps after
- * days); the hold bound in those units is measured at the first hold. */
-#define HOLD_SHIFT 16
-static uint32_t hold_units;
-
-static void measure_hold_units(void)
-{
-	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	uint64_t c0 = beat_cycles();
-	do
-		clock_gettime(CLOCK_MONOTONIC, &b);
-	while ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) < 200000);
-	uint64_t per_ms = (beat_cycles() - c0) * 5;
-	uint64_t u = (per_ms * BEAT_HOLD_MS) >> HOLD_SHIFT;
-	__atomic_store_n(&hold_units, u > 0 ? (uint32_t)u : 1, __ATOMIC_RELAXED);
-}
-
+/* A held task's stamp: milliseconds of the monotonic clock, in 32 bits (the
+ * difference of two stamps is right across a wrap). A clock, not cycles
+ * scaled by a rate measured at start-up: a process descheduled while it
+ * measured the rate held tasks many times longer than the bound. */
 static uint32_t stamp(void)
 {
-	return (uint32_t)(beat_cycles() >> HOLD_SHIFT);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
 }
 
 /* ------------------------------------------------------------ public API */
@@ -77,8 +65,6 @@ enum beat_gate beat_memgate_decide(struct beat_thread *t, size_t estimate)
 
 void beat_held_push(struct beat_team *team, unsigned node, struct beat_task *task)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, measure_hold_units);
 	struct beat_thread *t = beat_self();
 	struct beat_held *h = &team->held[node & (BEAT_MAX_NODES - 1)];
 	task->held_at = stamp();
@@ -105,7 +91,7 @@ static bool may_take(struct beat_thread *t, struct beat_member *m, const struct 
 		return false;
 	if (beat_task_descends(task, t->task))
 		return true;
-	return !own && (open || now - task->held_at > hold_units);
+	return !own && (open || now - task->held_at >= BEAT_HOLD_MS);
 }
 
 struct beat_task *beat_held_take(struct beat_member *m, bool own)
