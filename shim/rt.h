@@ -740,11 +740,14 @@ struct beat_thread {
 	/* pool */
 	_Alignas(BEAT_CACHELINE) atomic_uint go; /* futex: bumped when work is handed over */
 	atomic_int sleeping;     /* the worker sleeps on go */
+	struct beat_member *next_m; /* the seat handed over (on go's line: one line moves) */
 	/* as a region's master: workers that have left the region (futex) */
 	_Alignas(BEAT_CACHELINE) atomic_uint joined;
 	atomic_int join_waiting;
+	/* workers of its last region not yet counted in joined: the master
+	 * waits for them only when it next needs them or the team (team.c) */
+	unsigned join_pending;
 	unsigned go_seen;
-	struct beat_member *next_m;
 	struct beat_thread *next_idle, *prev_idle;
 	bool in_pool;
 	/* as a master: the workers it used for seats 1.., reused in the same

@@ -6,8 +6,13 @@
  * A region's master hands each worker a seat (struct beat_member) and bumps
  * the worker's `go` futex; the worker runs the implicit task, joins the end
  * barrier, returns to the idle list and, last, counts itself in the
- * master's `joined`. The master frees the team only after every worker has joined, so no
- * worker ever touches freed memory.
+ * master's `joined`. The master does not wait for that count at the end of
+ * the region (the end barrier already ordered the workers' writes before
+ * its return): it waits when it next needs the team or the workers (its
+ * next region's start or end, freeing the team, giving the workers back to
+ * the pool, its exit), by then mostly long done. So no worker ever touches
+ * freed memory or a seat being set up again, and the count only ever holds
+ * one region's workers.
  *
  * A thread that exits (a program thread, through a key destructor, or a
  * worker after omp_pause_resource) gives back its fibers, signal stack,
@@ -156,6 +161,7 @@ static struct beat_thread *thread_reuse(bool is_worker)
 	atomic_store_explicit(&t->sleeping, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
+	t->join_pending = 0;
 	t->next_m = NULL;
 	t->next_idle = t->prev_idle = NULL;
 	/* in_pool is false already (read by masters that prefer this record) */
@@ -352,10 +358,38 @@ static void pool_give_back(struct beat_thread *t)
 	beat_mutex_unlock(&pool_lock);
 }
 
+/* A master waits until the workers of its last region have left it (their
+ * release_team), if it has not already. */
+static void join_settle(struct beat_thread *t)
+{
+	unsigned want = t->join_pending;
+	if (want == 0)
+		return;
+	unsigned long limit = beat_spin_limit() + 64;
+	for (unsigned long i = 0; i < limit; i++) {
+		if (atomic_load_explicit(&t->joined, memory_order_acquire) == want)
+			goto done;
+		if (!beat_spin_pause(i))
+			break;
+	}
+	for (;;) {
+		atomic_store_explicit(&t->join_waiting, 1, memory_order_seq_cst);
+		unsigned r = atomic_load_explicit(&t->joined, memory_order_seq_cst);
+		if (r == want)
+			break;
+		beat_futex_wait(&t->joined, r);
+	}
+	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
+done:
+	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
+	t->join_pending = 0;
+}
+
 /* A master's docked workers go back to the shared pool (the master leaves,
  * or its team is smaller than its dock). */
 static void dock_release(struct beat_thread *master, unsigned from)
 {
+	join_settle(master);
 	for (unsigned i = from; i < master->crew_docked; i++)
 		pool_give_back(master->crew[i]);
 	if (master->crew_docked > from)
@@ -491,27 +525,6 @@ static void *worker_main(void *arg)
 	}
 }
 
-static void wait_released(struct beat_thread *t, unsigned want)
-{
-	unsigned long limit = beat_spin_limit() + 64;
-	for (unsigned long i = 0; i < limit; i++) {
-		if (atomic_load_explicit(&t->joined, memory_order_acquire) == want)
-			goto done;
-		if (!beat_spin_pause(i))
-			break;
-	}
-	for (;;) {
-		atomic_store_explicit(&t->join_waiting, 1, memory_order_seq_cst);
-		unsigned r = atomic_load_explicit(&t->joined, memory_order_seq_cst);
-		if (r == want)
-			break;
-		beat_futex_wait(&t->joined, r);
-	}
-	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
-done:
-	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
-}
-
 /* Reserves nthreads - 1 workers against OMP_THREAD_LIMIT in contention
  * group cg (the threads started from one initial thread); returns the team
  * size granted. */
@@ -561,6 +574,7 @@ static void team_keep(struct beat_thread *t, struct beat_team *team)
 		clean = atomic_load_explicit(&team->ws_ring[s].left, memory_order_relaxed) ==
 			team->nthreads;
 	if (!clean || t->spare_team) {
+		join_settle(t);
 		team_free(team);
 		return;
 	}
@@ -658,6 +672,7 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	struct beat_thread *t = beat_self();
 	struct beat_member *outer = t->m;
 	struct beat_task *encountering = t->task;
+	join_settle(t); /* the last region's workers and team are needed again */
 	if (nthreads < 1)
 		nthreads = 1;
 	nthreads = reserve_threads(outer->team->cg, encountering->icv.thread_limit, nthreads);
@@ -725,13 +740,17 @@ void beat_parallel_end(void)
 	struct beat_thread *t = beat_self();
 	struct beat_member *m = t->m;
 	struct beat_team *team = m->team;
+	/* A region nested in this one left its workers' count pending: it is
+	 * settled before this region's workers can add to it (they do only
+	 * after the end barrier, which waits for this thread). */
+	join_settle(t);
 	beat_ws_leave(m); /* a construct the outlined code never ended */
 	beat_barrier_end(m);
 	beat_depend_table_free(&m->itask);
 	if (team->nthreads > 1) {
-		wait_released(t, team->nthreads - 1);
 		atomic_fetch_sub_explicit(&team->cg->busy, (int)team->nthreads - 1, memory_order_relaxed);
 		dock_team(t, team);
+		t->join_pending = team->nthreads - 1;
 	}
 	struct beat_member *outer = team->parent_member;
 	t->m = outer;
@@ -845,6 +864,8 @@ void beat_team_atfork_child(void)
 	t->crew_len = 0;
 	t->crew_docked = 0;
 	t->spare_team = NULL;
+	t->join_pending = 0; /* the workers it waited for are gone */
+	atomic_store(&t->joined, 0);
 	t->in_pool = false;
 	t->next_idle = t->prev_idle = NULL;
 	struct beat_icv icv = t->m->team->level == 0 ? t->task->icv : beat_cfg.initial;
