@@ -19,6 +19,14 @@
 #define BEAT_EXPORT __attribute__((visibility("default")))
 #define BEAT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define BEAT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* A store only where the value changes: a line that others read and that
+ * is written with the same value again stays shared in their caches. */
+#define BEAT_SET(lval, v)                     \
+	do {                                  \
+		__typeof__(lval) beat_set_v_ = (v); \
+		if ((lval) != beat_set_v_)    \
+			(lval) = beat_set_v_; \
+	} while (0)
 
 /* The runtime's objects, opaque to an ABI layer: a thread, its seat in a
  * team, a task. */

@@ -534,40 +534,44 @@ struct beat_victims {
 };
 
 struct beat_member {
+	/* Read by the primary thread and the other members, written only when
+	 * the seat is formed: this line stays shared in every cache. */
 	_Alignas(BEAT_CACHELINE) struct beat_team *team;
 	unsigned id;
 	struct beat_thread *thread;
-	struct beat_task itask;             /* the implicit task */
-	unsigned long ws_index;             /* worksharing constructs entered */
-	unsigned long single_index;         /* single constructs entered */
-	struct beat_ws *ws;                 /* construct in progress */
-	unsigned long long static_trip;     /* static chunks taken in the current loop */
-	unsigned long long ord_start;       /* ordered: first logical iteration of our chunk */
-	unsigned long long ord_len;         /* ordered: length of our chunk (0: none) */
 	int place;                          /* place index or -1 */
 	int place_part_first, place_part_len; /* place-partition-var */
 	/* node binding without places (node_bind.c): the usable node of the
 	 * seat and its partition of usable nodes; bind_node_len 0: none */
 	int bind_node, bind_node_first, bind_node_len;
-	struct beat_deque deque;
-	unsigned rng;
-	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
-	 * this seat, most recent first; the implicit task waits in a barrier */
-	struct beat_task *tied_top;
-	uint32_t tied_seq;                  /* suspensions counted, to order the chain */
-	bool in_barrier;
-	/* a waiter that could not park (BEAT_PARK_MAX) helps in place: only
-	 * its descendants may start on top of it, untied ones too */
-	struct beat_task *narrow;
 	struct beat_victims *victims;       /* victim order (victims.c), NULL: flat */
 	unsigned char flat_level;           /* BEAT_LEVEL_* of every victim when flat */
 	unsigned char node;                 /* its NUMA node (victims.c), folded below BEAT_MAX_NODES */
 	unsigned char block_node;           /* node its thread's task blocks are kept for: node, or
 					     * BEAT_NODE_UNBOUND (an unbound thread of a team on several
 					     * nodes, which may touch memory anywhere) */
+	/* Its thread's own, written as it runs (from the next line on: a seat
+	 * set up again does not miss on a line the primary reads). */
+	_Alignas(BEAT_CACHELINE) struct beat_task itask; /* the implicit task */
+	unsigned long ws_index;             /* worksharing constructs entered */
+	unsigned long single_index;         /* single constructs entered */
+	struct beat_ws *ws;                 /* construct in progress */
+	unsigned long long static_trip;     /* static chunks taken in the current loop */
+	unsigned long long ord_start;       /* ordered: first logical iteration of our chunk */
+	unsigned long long ord_len;         /* ordered: length of our chunk (0: none) */
+	unsigned rng;
+	/* tied-task scheduling constraint (tied.c): tied tasks suspended on
+	 * this seat, most recent first; the implicit task waits in a barrier */
+	struct beat_task *tied_top;
+	uint32_t tied_seq;                  /* suspensions counted, to order the chain */
+	bool in_barrier;
 	unsigned char mem_checked;          /* node_memory.c: 1 << BEAT_MEM_* checked */
+	/* a waiter that could not park (BEAT_PARK_MAX) helps in place: only
+	 * its descendants may start on top of it, untied ones too */
+	struct beat_task *narrow;
 	unsigned idle_polls;                /* polls in a row that found no work: remote work waits
 					     * for BEAT_REMOTE_PATIENCE of them (task.c) */
+	struct beat_deque deque;
 };
 
 /* Stack discipline for suspended contexts: a context suspended on seat m
@@ -615,7 +619,9 @@ static inline long beat_task_backlog(struct beat_member *m)
  * program thread, or a target region on the host); OMP_THREAD_LIMIT counts
  * per group. */
 struct beat_cg {
-	atomic_int busy;
+	/* on a line of its own: only primary threads write it, at region
+	 * start and end, and a shared line made every start miss */
+	_Alignas(BEAT_CACHELINE) atomic_int busy;
 };
 
 /* A node's mailbox: a locked list, newest first. */
@@ -644,11 +650,13 @@ struct beat_team {
 	struct beat_member *members;       /* [nthreads] */
 	int *victim_places;                /* [nthreads] node and L3 of each seat the orders were built for */
 	/* barriers: the team barrier, and the join at the region's end (kept
-	 * apart so that cancelled members can skip to the end) */
+	 * apart so that cancelled members can skip to the end). Arrivals and
+	 * generation on lines of their own: the waiters' polls of the
+	 * generation do not take the line the arrivals write. */
 	_Alignas(BEAT_CACHELINE) atomic_uint bar_arrived;
-	atomic_uint bar_gen;
+	_Alignas(BEAT_CACHELINE) atomic_uint bar_gen;
 	_Alignas(BEAT_CACHELINE) atomic_uint end_arrived;
-	atomic_uint end_gen;
+	_Alignas(BEAT_CACHELINE) atomic_uint end_gen;
 	/* explicit tasks */
 	_Alignas(BEAT_CACHELINE) atomic_long task_count; /* explicit tasks made by implicit tasks whose subtree is unfinished */
 	/* mailboxes, one per NUMA node the team spans (mailbox.c): tasks
@@ -744,9 +752,11 @@ struct beat_thread {
 	/* as a region's master: workers that have left the region (futex) */
 	_Alignas(BEAT_CACHELINE) atomic_uint joined;
 	atomic_int join_waiting;
-	/* workers of its last region not yet counted in joined: the master
-	 * waits for them only when it next needs them or the team (team.c) */
-	unsigned join_pending;
+	/* joined's value once its last region's workers have all left, and
+	 * whether it may not be reached yet: the master waits for that only
+	 * when it next needs them or the team (team.c) */
+	unsigned join_want;
+	bool join_pending;
 	unsigned go_seen;
 	struct beat_thread *next_idle, *prev_idle;
 	bool in_pool;

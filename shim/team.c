@@ -161,7 +161,8 @@ static struct beat_thread *thread_reuse(bool is_worker)
 	atomic_store_explicit(&t->sleeping, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
-	t->join_pending = 0;
+	t->join_want = 0;
+	t->join_pending = false;
 	t->next_m = NULL;
 	t->next_idle = t->prev_idle = NULL;
 	/* in_pool is false already (read by masters that prefer this record) */
@@ -234,9 +235,7 @@ static void thread_retire(struct beat_thread *t)
 static struct beat_member *initial_team_new(struct beat_thread *t, int place)
 {
 	struct beat_team *team = team_new(1);
-	team->cg = calloc(1, sizeof *team->cg);
-	if (!team->cg)
-		beat_fatal("out of memory for a contention group");
+	team->cg = xcalloc_aligned(sizeof *team->cg);
 	atomic_init(&team->cg->busy, 1);
 	struct beat_member *m = &team->members[0];
 	m->thread = t;
@@ -362,9 +361,11 @@ static void pool_give_back(struct beat_thread *t)
  * release_team), if it has not already. */
 static void join_settle(struct beat_thread *t)
 {
-	unsigned want = t->join_pending;
-	if (want == 0)
+	if (!t->join_pending)
 		return;
+	/* joined only grows (the master never stores to it: a store would
+	 * take the line back from the last worker before the next start) */
+	unsigned want = t->join_want;
 	unsigned long limit = beat_spin_limit() + 64;
 	for (unsigned long i = 0; i < limit; i++) {
 		if (atomic_load_explicit(&t->joined, memory_order_acquire) == want)
@@ -381,8 +382,7 @@ static void join_settle(struct beat_thread *t)
 	}
 	atomic_store_explicit(&t->join_waiting, 0, memory_order_relaxed);
 done:
-	atomic_store_explicit(&t->joined, 0, memory_order_relaxed);
-	t->join_pending = 0;
+	t->join_pending = false;
 }
 
 /* A master's docked workers go back to the shared pool (the master leaves,
@@ -591,8 +591,10 @@ static struct beat_team *team_take(struct beat_thread *t, unsigned nthreads)
 		team_free(team);
 		return team_new(nthreads);
 	}
-	atomic_store_explicit(&team->single_count, 0, memory_order_relaxed);
-	atomic_store_explicit(&team->ws_cancelled, 0, memory_order_relaxed);
+	if (atomic_load_explicit(&team->single_count, memory_order_relaxed))
+		atomic_store_explicit(&team->single_count, 0, memory_order_relaxed);
+	if (atomic_load_explicit(&team->ws_cancelled, memory_order_relaxed))
+		atomic_store_explicit(&team->ws_cancelled, 0, memory_order_relaxed);
 	/* Seats are set up by their threads (seat_init); places are written
 	 * for every seat by beat_places_assign, or never when there are none. */
 	return team;
@@ -687,12 +689,14 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	if (BEAT_UNLIKELY(nthreads < asked && no_new))
 		t->stats.memgate_threads += asked - nthreads;
 	struct beat_team *team = team_take(t, nthreads);
-	team->cg = outer->team->cg;
-	team->fn = fn;
-	team->data = data;
-	team->parent_member = outer;
-	team->level = outer->team->level + 1;
-	team->active_level = outer->team->active_level + (nthreads > 1);
+	/* (a reused team mostly has these already: a store only where one
+	 * changes, so that the lines every member reads stay in their caches) */
+	BEAT_SET(team->cg, outer->team->cg);
+	BEAT_SET(team->fn, fn);
+	BEAT_SET(team->data, data);
+	BEAT_SET(team->parent_member, outer);
+	BEAT_SET(team->level, outer->team->level + 1);
+	BEAT_SET(team->active_level, outer->team->active_level + (nthreads > 1));
 	/* With bind-var false the proc_bind clause is ignored (OpenMP 5.1, 2.6.2). */
 	enum beat_bind bind = encountering->icv.bind;
 	if (bind != BEAT_BIND_FALSE && proc_bind != BEAT_BIND_FALSE)
@@ -704,8 +708,8 @@ void beat_parallel_start(void (*fn)(void *), void *data, unsigned nthreads,
 	/* The members' bind-var: the OMP_PROC_BIND list's entry for the new
 	 * level, else the policy this team was formed with (as libgomp). */
 	bool listed = encountering->icv.list_level < beat_cfg.bind_list_len;
-	team->encountering = encountering;
-	team->seat_bind = listed ? -1 : (int)bind;
+	BEAT_SET(team->encountering, encountering);
+	BEAT_SET(team->seat_bind, listed ? -1 : (int)bind);
 	seat_init(&team->members[0]);
 	team->members[0].thread = t;
 	beat_deque_set_owner(&team->members[0].deque, t);
@@ -750,7 +754,8 @@ void beat_parallel_end(void)
 	if (team->nthreads > 1) {
 		atomic_fetch_sub_explicit(&team->cg->busy, (int)team->nthreads - 1, memory_order_relaxed);
 		dock_team(t, team);
-		t->join_pending = team->nthreads - 1;
+		t->join_want += team->nthreads - 1;
+		t->join_pending = true;
 	}
 	struct beat_member *outer = team->parent_member;
 	t->m = outer;
@@ -864,8 +869,8 @@ void beat_team_atfork_child(void)
 	t->crew_len = 0;
 	t->crew_docked = 0;
 	t->spare_team = NULL;
-	t->join_pending = 0; /* the workers it waited for are gone */
-	atomic_store(&t->joined, 0);
+	t->join_pending = false; /* the workers it waited for are gone */
+	t->join_want = atomic_load(&t->joined);
 	t->in_pool = false;
 	t->next_idle = t->prev_idle = NULL;
 	struct beat_icv icv = t->m->team->level == 0 ? t->task->icv : beat_cfg.initial;
