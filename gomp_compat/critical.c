@@ -2,8 +2,9 @@
  * for atomic operations it cannot do in hardware (GOMP_atomic_start/end). */
 #include "abi.h"
 
-static beat_mutex_t unnamed_critical;
-static beat_mutex_t atomic_lock;
+/* each on a line of its own: threads that take one do not take the other's */
+static _Alignas(64) beat_mutex_t unnamed_critical;
+static _Alignas(64) beat_mutex_t atomic_lock;
 
 BEAT_EXPORT void GOMP_critical_start(void)
 {

@@ -156,8 +156,17 @@ void beat_mutex_lock(beat_mutex_t *m)
 {
 	if (BEAT_LIKELY(beat_mutex_trylock(m)))
 		return;
-	for (int i = 0; i < 100; i++) {
-		beat_cpu_relax();
+	/* The whole spin budget, as every other wait: a fixed 100 pauses
+	 * (about 0.3 us on some CPUs) sent a waiter to sleep behind critical
+	 * sections of a microsecond, and every later unlock into a system
+	 * call (a loop of 0.4 us sections at 2 threads: 0.68-0.87 us per
+	 * section, libgomp 0.50). */
+	unsigned long limit = beat_spin_limit();
+	if (limit < 100)
+		limit = 100; /* (passive: runtime locks are held briefly) */
+	for (unsigned long i = 0; i < limit; i++) {
+		if (!beat_spin_pause(i))
+			break;
 		if (atomic_load_explicit(&m->state, memory_order_relaxed) == 0 &&
 		    beat_mutex_trylock(m))
 			return;
