@@ -55,6 +55,14 @@ static void barrier_wait(struct beat_member *m, atomic_uint *arrived, atomic_uin
 			 bool cancellable)
 {
 	struct beat_team *team = m->team;
+	/* A team of one with no unfinished task: nothing to wait for and
+	 * nobody to release (the three atomic operations below doubled a
+	 * one-thread barrier). */
+	if (team->nthreads == 1 && atomic_load_explicit(&team->task_count, memory_order_acquire) == 0) {
+		if (atomic_load_explicit(&team->ws_cancelled, memory_order_relaxed))
+			atomic_store_explicit(&team->ws_cancelled, 0, memory_order_relaxed);
+		return;
+	}
 	struct gen_wait w = {team, gen, atomic_load_explicit(gen, memory_order_acquire), cancellable};
 	atomic_fetch_add_explicit(arrived, 1, memory_order_seq_cst);
 	try_release_one(team, arrived, gen);
