@@ -156,17 +156,19 @@ void beat_mutex_lock(beat_mutex_t *m)
 {
 	if (BEAT_LIKELY(beat_mutex_trylock(m)))
 		return;
-	/* The whole spin budget, as every other wait: a fixed 100 pauses
-	 * (about 0.3 us on some CPUs) sent a waiter to sleep behind critical
-	 * sections of a microsecond, and every later unlock into a system
-	 * call (a loop of 0.4 us sections at 2 threads: 0.68-0.87 us per
-	 * section, libgomp 0.50). */
+	/* The whole spin budget (GOMP_SPINCOUNT, or the oversubscribed cap),
+	 * as every other wait: a fixed 100 pauses (about 0.3 us on some CPUs)
+	 * sent a waiter to sleep behind critical sections of a microsecond,
+	 * and every later unlock into a system call (a loop of 0.4 us
+	 * sections at 2 threads: 0.68-0.87 us per section, libgomp 0.50).
+	 * Plain pauses, not beat_spin_pause: any thread takes these locks
+	 * (a program's own pthread calling omp_set_lock), and presence
+	 * counts only threads that leave their count when they go. */
 	unsigned long limit = beat_spin_limit();
 	if (limit < 100)
 		limit = 100; /* (passive: runtime locks are held briefly) */
 	for (unsigned long i = 0; i < limit; i++) {
-		if (!beat_spin_pause(i))
-			break;
+		beat_cpu_relax();
 		if (atomic_load_explicit(&m->state, memory_order_relaxed) == 0 &&
 		    beat_mutex_trylock(m))
 			return;
@@ -218,18 +220,34 @@ unsigned long beat_spin_limit(void)
 #define PRESENCE_POLLS 8
 
 /* With threads outnumbering CPUs, a yield that kept this thread off its
- * CPU this long went to another process: beat's waiting threads hand a
- * CPU back and forth in microseconds. Then, for a while, a waiter that
- * shares its CPU sleeps instead (the thread it waits for gets the CPU from
- * the kernel and wakes it), because each further yield would give that
- * process another time slice: with 8 threads on 2 CPUs beside a busy
- * process, every region waited a slice (3.5 ms, against 0.1 ms sleeping).
- * Without oversubscription a long yield is more often a team-mate that
- * computed meanwhile, and moving (presence.c) undoes the sharing; there a
- * waiter keeps yielding. */
+ * CPU this long may have gone to another process. Then, for a while, a
+ * waiter that shares its CPU sleeps instead (the thread it waits for gets
+ * the CPU from the kernel and wakes it), because each further yield would
+ * give that process another time slice: with 8 threads on 2 CPUs beside a
+ * busy process, every region waited a slice (3.5 ms, against 0.1 ms
+ * sleeping). Without oversubscription a long yield is more often a
+ * team-mate that computed meanwhile, and moving (presence.c) undoes the
+ * sharing; there a waiter keeps yielding. */
 #define SLOW_YIELD_S 0.001
 #define YIELDS_GIVE_AWAY_S 0.1
+/* A slow yield alone does not show another process: beat's own threads
+ * may have had the CPU all along (8 threads on 2 CPUs and no other
+ * process: one region in 30 went to sleep that way, 13.0 us per region
+ * against libomp's 10.9). So the process's CPU time since a stamp (taken
+ * at most every 10 ms: it is a system call) is set against its CPUs: under
+ * 85% of them, some went elsewhere. */
+#define SHARE_STAMP_S 0.01
+#define SHARE_OWN 0.85
 static BEAT_TLS double yields_give_away_until;
+static BEAT_TLS double stamp_wall, stamp_cpu;
+
+static double process_cpu(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 /* Yields to the thread that shares this CPU; false when yields go to
  * another process (the waiter should sleep). */
@@ -238,9 +256,19 @@ static bool yield_to_team(void)
 	double before = beat_now();
 	if (before < yields_give_away_until)
 		return false;
+	if (before - stamp_wall > SHARE_STAMP_S) {
+		stamp_wall = before;
+		stamp_cpu = process_cpu();
+	}
 	sched_yield();
 	double after = beat_now();
 	if (after - before < SLOW_YIELD_S)
+		return true;
+	double cpu = process_cpu(), wall = after - stamp_wall;
+	bool elsewhere = cpu - stamp_cpu < SHARE_OWN * wall * (beat_cpu_budget > 0 ? beat_cpu_budget : 1);
+	stamp_wall = after;
+	stamp_cpu = cpu;
+	if (!elsewhere)
 		return true;
 	yields_give_away_until = after + YIELDS_GIVE_AWAY_S;
 	return false;
