@@ -678,8 +678,10 @@ struct beat_team {
 	/* members in a wait that found no work for a while; read by every
 	 * inline decision, so it has a line of its own */
 	_Alignas(BEAT_CACHELINE) atomic_int hungry;
+	/* claimed (CAS) by each single's winner: apart from what every
+	 * barrier reads (cancelled), so that its moves do not take that line */
 	_Alignas(BEAT_CACHELINE) atomic_ulong single_count;
-	bool show_affinity;      /* OMP_DISPLAY_AFFINITY: every member shows its line at the start */
+	_Alignas(BEAT_CACHELINE) bool show_affinity; /* OMP_DISPLAY_AFFINITY: every member shows its line at the start */
 	atomic_int cancelled;    /* parallel region cancelled */
 	atomic_int ws_cancelled; /* current loop/sections cancelled (cleared by the next barrier) */
 	struct beat_ws ws_ring[BEAT_WS_RING];
