@@ -6,11 +6,12 @@
  * A region's master hands each worker a seat (struct beat_member) and bumps
  * the worker's `go` futex; the worker runs the implicit task, joins the end
  * barrier, returns to the idle list and, last, counts itself in the
- * master's `joined`. The master does not wait for that count at the end of
- * the region (the end barrier already ordered the workers' writes before
- * its return): it waits when it next needs the team or the workers (its
- * next region's start or end, freeing the team, giving the workers back to
- * the pool, its exit), by then mostly long done. So no worker ever touches
+ * master's `joined`. After a region its initial implicit task started, the
+ * master does not wait for that count at the region's end (the end barrier
+ * already ordered the workers' writes before its return): it waits when it
+ * next needs the team or the workers (its next region's start or end,
+ * freeing the team, giving the workers back to the pool, its exit), by then
+ * mostly long done. So no worker ever touches
  * freed memory or a seat being set up again, and the count only ever holds
  * one region's workers.
  *
@@ -751,13 +752,23 @@ void beat_parallel_end(void)
 	beat_ws_leave(m); /* a construct the outlined code never ended */
 	beat_barrier_end(m);
 	beat_depend_table_free(&m->itask);
+	struct beat_member *outer = team->parent_member;
 	if (team->nthreads > 1) {
 		atomic_fetch_sub_explicit(&team->cg->busy, (int)team->nthreads - 1, memory_order_relaxed);
 		dock_team(t, team);
 		t->join_want += team->nthreads - 1;
 		t->join_pending = true;
+		/* Only a region started by a thread's own initial implicit task
+		 * leaves its count pending: nothing runs that code from inside
+		 * a wait. A region started elsewhere (a task, a nested team, a
+		 * target region) may end inside an enclosing region's end
+		 * barrier, whose own workers then count in the same word right
+		 * after: the two counts would mix (a task that ran a nested
+		 * region in its creator's end barrier hung). */
+		if (!t->initial_team || outer != &t->initial_team->members[0] ||
+		    team->encountering != &outer->itask)
+			join_settle(t);
 	}
-	struct beat_member *outer = team->parent_member;
 	t->m = outer;
 	t->task = m->itask.parent;
 	team_keep(t, team);

@@ -24,6 +24,14 @@ setup() {
     run_both parallel 8
 }
 
+@test "region_joins: regions of changing sizes, nested ones, and nested ones run by a task in its creator's end barrier (2 threads; the last hung once)" {
+    run_both region_joins 2
+}
+
+@test "region_joins: the same with 8 threads" {
+    run_both region_joins 8
+}
+
 @test "nested: nested parallel levels and ancestors (1 thread)" {
     run_both nested 1
 }
