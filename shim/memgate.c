@@ -34,9 +34,7 @@
  * measured the rate held tasks many times longer than the bound. */
 static uint32_t stamp(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+	return (uint32_t)(uint64_t)(beat_now() * 1e3);
 }
 
 /* ------------------------------------------------------------ public API */

@@ -9,9 +9,9 @@
  * master's `joined`. After a region its initial implicit task started, the
  * master does not wait for that count at the region's end (the end barrier
  * already ordered the workers' writes before its return): it waits when it
- * next needs the team or the workers (its next region's start or end,
- * freeing the team, giving the workers back to the pool, its exit), by then
- * mostly long done. So no worker ever touches
+ * next needs the team or the workers (its next region's start, freeing the
+ * team, giving the workers back to the pool, its exit), by then mostly long
+ * done; after any other region it waits at the end, as before. So no worker ever touches
  * freed memory or a seat being set up again, and the count only ever holds
  * one region's workers.
  *
@@ -745,10 +745,11 @@ void beat_parallel_end(void)
 	struct beat_thread *t = beat_self();
 	struct beat_member *m = t->m;
 	struct beat_team *team = m->team;
-	/* A region nested in this one left its workers' count pending: it is
-	 * settled before this region's workers can add to it (they do only
-	 * after the end barrier, which waits for this thread). */
-	join_settle(t);
+	/* Nothing left a count pending since this region's start: only a
+	 * region started by the initial implicit task leaves one, and that
+	 * task waits below this region (this region's workers add to the
+	 * count only after the end barrier). */
+	BEAT_ASSERT(!t->join_pending);
 	beat_ws_leave(m); /* a construct the outlined code never ended */
 	beat_barrier_end(m);
 	beat_depend_table_free(&m->itask);
