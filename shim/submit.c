@@ -26,6 +26,7 @@
  * throttle or by class, queued, placed, continued, deferred, dropped. */
 #include "rt.h"
 #include "taskclass.h"
+#include "task_undeferred.h"
 
 #include <alloca.h>
 #include <stdint.h>
@@ -172,33 +173,40 @@ static int __attribute__((noinline)) submit_plain_slow(void (*fn)(void *), void 
 	return beat_submit_general(&s);
 }
 
-/* The fast path: a plain task of a trusted fingerprint that is to run at
- * once, because the team has one thread or the task is predicted tiny.
+/* The fast path: a plain task that is to run at once, because the team
+ * has one thread or the task's fingerprint is trusted and predicted tiny.
  * Nothing is live across its one call, so it needs no saved registers. */
 int beat_submit_plain(void (*fn)(void *), void *data, size_t arg_size, size_t arg_align,
 		      unsigned flags, const void *site)
 {
 	struct beat_thread *t = beat_tls_self;
-	if (BEAT_UNLIKELY(!t || !t->fp || !beat_cfg.classify || beat_cfg.cancellation))
+	if (BEAT_UNLIKELY(!t || beat_cfg.cancellation))
 		goto general;
-	struct beat_fp_table *tab = t->fp;
 	struct beat_task *cur = t->task;
 	if (BEAT_UNLIKELY(cur->flags & BEAT_TASK_FINAL))
+		goto general;
+	/* A team of one runs every plain task at once (step 2), and nothing
+	 * its class could say would change that: it is not classified
+	 * (fingerprint, table, samples cost a task at one thread 16 ns
+	 * against libgomp's 9 in epcc_task_master). */
+	if (t->m->team->nthreads == 1) {
+		BEAT_STAT(t, submit_rule);
+		cur->nchildren++;
+		beat_task_run_undeferred_by(t, fn, data, (flags & BEAT_SPAWN_UNTIED) ? BEAT_TASK_UNTIED : 0);
+		return BEAT_FATE_INLINED;
+	}
+	struct beat_fp_table *tab = t->fp;
+	if (BEAT_UNLIKELY(!tab || !beat_cfg.classify))
 		goto general;
 	uint64_t key = fingerprint(t, fn, site, arg_size, flags);
 	unsigned slot = (unsigned)(key >> 56);
 	if (BEAT_UNLIKELY(tab->key[slot] != key || !tab->trusted[slot] || tab->countdown[slot] == 1))
 		goto general; /* cold, or due for a sample */
 	uint8_t cls = tab->cls[slot];
-	struct beat_team *team = t->m->team;
-	if (team->nthreads == 1) {
-		BEAT_STAT(t, submit_rule);
-	} else {
-		if (cls != BEAT_CLASS_TINY || starving(t))
-			goto general;
-		tab->st.inlined++;
-		BEAT_STAT(t, submit_class);
-	}
+	if (cls != BEAT_CLASS_TINY || starving(t))
+		goto general;
+	tab->st.inlined++;
+	BEAT_STAT(t, submit_class);
 	tab->countdown[slot]--;
 	tab->st.by_class[cls]++;
 	cur->nchildren++;
@@ -234,7 +242,8 @@ int beat_submit_general(const struct beat_spawn *s)
 		d.why = BEAT_WHY_THROTTLE;
 	t->task->nchildren++;
 	bool sample = false;
-	if (plain && beat_cfg.classify) {
+	/* A team of one has no choice to make (see beat_submit_plain). */
+	if (plain && beat_cfg.classify && t->m->team->nthreads > 1) {
 		uint8_t cls = classify(t, s, &key, &sample, &d);
 		if (d.why == BEAT_WHY_NONE && cls == BEAT_CLASS_TINY) {
 			if (starving(t)) {

@@ -14,6 +14,7 @@
  * when the whole subtree is done. A task tree thus touches the shared team
  * counter once, not once per task. */
 #include "rt.h"
+#include "task_undeferred.h"
 #include "taskclass.h"
 
 #include <limits.h>
@@ -694,50 +695,11 @@ struct beat_task *beat_task_parent_for_child(struct beat_thread *t)
 
 unsigned beat_task_run_undeferred(void (*fn)(void *), void *data, unsigned flags)
 {
-	struct beat_thread *t = beat_self();
-	struct beat_task *parent = t->task;
-	struct beat_task rec;
-	rec.fn = fn;
-	rec.data = data;
-	rec.parent = parent;
-	rec.team = t->m->team;
-	rec.taskgroup = parent->taskgroup;
-	rec.counted_in = NULL;
-	atomic_init(&rec.children, 0);
-	atomic_init(&rec.refs, 1);
-	atomic_init(&rec.subtree, 1);
-	rec.counted_by = NULL;
-	rec.flags = (flags & ~(BEAT_TASK_IMPLICIT | BEAT_TASK_POOLED)) | BEAT_TASK_UNDEFERRED |
-		    BEAT_TASK_ONSTACK;
-	rec.priority = 0;
-	rec.icv = parent->icv;
-	rec.dep = NULL;
-	rec.deps = NULL;
-	atomic_init(&rec.detach_pending, 0);
-	atomic_init(&rec.finished, 0);
-	rec.next = NULL;
-	rec.cont = NULL;
-	rec.promoted = NULL;
-	rec.identity = NULL;
-	rec.fp_key = 0;
-	rec.nchildren = 0;
-	rec.depth = (uint16_t)(parent->depth + (parent->depth != UINT16_MAX));
-	rec.tied_chained = 0;
-	rec.tied_below = NULL;
-	rec.tied_fiber = NULL;
-	rec.fp_sample = 0;
-	rec.pclass = 0;
-	/* A tied task on an untied fiber keeps that fiber on this thread. */
-	if (BEAT_UNLIKELY(t->fiber_cur != NULL) && !(flags & BEAT_TASK_UNTIED))
-		beat_fiber_pin_if_tied(t, &rec);
-	t->task = &rec;
-	fn(data);
-	t = beat_self_fresh();
-	t->task = parent;
-	struct beat_task *h = rec.promoted;
-	beat_tied_leave(t->m, &rec);
-	if (BEAT_LIKELY(h == NULL))
-		return rec.nchildren;
+	return beat_task_run_undeferred_by(beat_self(), fn, data, flags);
+}
+
+unsigned beat_task_undeferred_promoted_end(struct beat_thread *t, struct beat_task *h)
+{
 	beat_tied_leave(t->m, h);
 	/* Its children's dependences are settled (none can be added now);
 	 * the heap record lives on while any child does. */

@@ -168,13 +168,17 @@ run_matrix() {
 }
 
 @test "BEAT_STATS reports classes, inlining and the prediction error" {
-    # One thread: every plain task runs at once, and fib's leaves are learnt tiny.
+    # One thread: every plain task runs at once by rule, and none is
+    # classified (nothing its class could say would change that).
     BEAT_STATS=1 run_beat_only task_fib 1
     [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
-    grep -q "^beat: stats: classes: tiny [1-9][0-9]*, small [0-9]*, medium [0-9]*, large [0-9]*, cold [1-9][0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: decisions: at once by rule [1-9][0-9]*, by throttle 0, by class 0; queued 0," "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: classes: tiny 0, small 0, medium 0, large 0, cold 0$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    # Two threads: fib's leaves are learnt tiny and run at once by class.
     BEAT_STATS=1 run_beat_only task_fib 2
     [ "$BEAT_RC" -eq 0 ] || { cat "$BEAT_ERR"; false; }
-    grep -q "^beat: stats: classes: tiny [0-9]*, small [0-9]*, medium [0-9]*, large [0-9]*, cold [1-9][0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: classes: tiny [1-9][0-9]*, small [0-9]*, medium [0-9]*, large [0-9]*, cold [1-9][0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
+    grep -q "^beat: stats: decisions: at once by rule [0-9]*, by throttle [0-9]*, by class [1-9][0-9]*;" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
     grep -q "^beat: stats: inlined by prediction [0-9]*, kept for idle members [0-9]*, placed in the mailbox [0-9]*$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
     grep -q "^beat: stats: prediction: [1-9][0-9]* samples, error (MAPE) [0-9.]*% over [0-9]*; spawn cost [1-9][0-9]* cycles$" "$BEAT_ERR" || { cat "$BEAT_ERR"; false; }
 }
