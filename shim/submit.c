@@ -189,7 +189,8 @@ int beat_submit_plain(void (*fn)(void *), void *data, size_t arg_size, size_t ar
 	 * its class could say would change that: it is not classified
 	 * (fingerprint, table, samples cost a task at one thread 16 ns
 	 * against libgomp's 9 in epcc_task_master). */
-	if (t->m->team->nthreads == 1) {
+	if (cur->team->nthreads == 1) { /* (a task runs in its own team) */
+		BEAT_ASSERT(cur->team == t->m->team);
 		BEAT_STAT(t, submit_rule);
 		cur->nchildren++;
 		beat_task_run_undeferred_by(t, fn, data, (flags & BEAT_SPAWN_UNTIED) ? BEAT_TASK_UNTIED : 0);
