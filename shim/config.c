@@ -855,7 +855,7 @@ static const struct env_var vars[] = {
 	 .show = show_number, .range = "N[k|M|G|T] or infinite", .dflt = "100000",
 	 .help = "polls before a waiting thread sleeps: a number with an optional k, M, G or T suffix (x1000 each), or 'infinite'"},
 	{.name = "BEAT_SPREAD", SWITCH(spread), .dflt = "true",
-	 .help = "a waiter that keeps sharing its CPU with another beat thread moves to a CPU of its affinity mask that has none (false: it only yields)"},
+	 .help = "a waiter that keeps sharing its CPU with another beat thread moves to a CPU of its affinity mask that has none, and one whose CPU another process takes moves to a CPU not taken (false: it only yields, or sleeps)"},
 	{.name = "GOMP_CPU_AFFINITY", .parse = parse_unsupported, .range = "text", .dflt = "unset",
 	 .flags = DESCRIBED | EMPTY_OK,
 	 .help = "is not supported yet: ignored (OMP_PLACES and OMP_PROC_BIND give the same control)"},

@@ -94,6 +94,10 @@ bool beat_spin_pause(unsigned long i);
 void beat_presence_init(void);
 bool beat_presence_shared(void);
 bool beat_presence_leave(void);
+/* Another process took the calling thread's CPU (a slow yield, util.c):
+ * marks the CPU taken until `until` and moves the thread to a CPU of its
+ * mask that is not (BEAT_SPREAD); true when it moved. */
+bool beat_presence_taken(double until);
 void beat_presence_arrive(void);
 /* After fork(): only the calling thread exists, counted nowhere. */
 void beat_presence_atfork_child(void);
@@ -739,6 +743,7 @@ struct beat_stats {
 	 * unmapped, the resident bytes those gave back; free task blocks
 	 * released by threads about to sleep */
 	unsigned long fiber_not_mapped, fiber_gave, fiber_unmapped, fiber_gave_bytes, blocks_freed;
+	unsigned long moved_off_taken; /* waiters moved off a CPU another process took (presence.c) */
 };
 #define BEAT_STAT(t, field) \
 	__atomic_store_n(&(t)->stats.field, __atomic_load_n(&(t)->stats.field, __ATOMIC_RELAXED) + 1, \

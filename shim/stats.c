@@ -119,6 +119,7 @@ static void stats_report(void)
 		sum.cont_spawns += LOAD(t->stats.cont_spawns);
 		sum.cont_stolen += LOAD(t->stats.cont_stolen);
 		sum.park_refused += LOAD(t->stats.park_refused);
+		sum.moved_off_taken += LOAD(t->stats.moved_off_taken);
 		sum.steal_batch += LOAD(t->stats.steal_batch);
 		sum.mail_remote += LOAD(t->stats.mail_remote);
 		sum.task_migrations += LOAD(t->stats.task_migrations);
@@ -171,6 +172,7 @@ static void stats_report(void)
 	fprintf(stderr, "beat: stats: steals by level: l3 %lu, node %lu, remote %lu\n",
 		sum.steals_level[BEAT_LEVEL_L3], sum.steals_level[BEAT_LEVEL_NODE],
 		sum.steals_level[BEAT_LEVEL_REMOTE]);
+	fprintf(stderr, "beat: stats: waiters moved off a CPU another process took %lu\n", sum.moved_off_taken);
 	numa_report(&sum);
 	memgate_report(&sum);
 	if (!beat_cfg.classify) {

@@ -220,14 +220,15 @@ unsigned long beat_spin_limit(void)
 #define PRESENCE_POLLS 8
 
 /* With threads outnumbering CPUs, a yield that kept this thread off its
- * CPU this long may have gone to another process. Then, for a while, a
- * waiter that shares its CPU sleeps instead (the thread it waits for gets
- * the CPU from the kernel and wakes it), because each further yield would
- * give that process another time slice: with 8 threads on 2 CPUs beside a
- * busy process, every region waited a slice (3.5 ms, against 0.1 ms
- * sleeping). Without oversubscription a long yield is more often a
- * team-mate that computed meanwhile, and moving (presence.c) undoes the
- * sharing; there a waiter keeps yielding. */
+ * CPU this long may have gone to another process. Then the waiter moves to
+ * a CPU that process does not take (presence.c) and yields there; where
+ * there is none, for a while, a waiter that shares its CPU sleeps instead
+ * (the thread it waits for gets the CPU from the kernel and wakes it),
+ * because each further yield would give that process another time slice:
+ * with 8 threads on 2 CPUs beside a busy process, every region waited a
+ * slice (3.5 ms, against 0.1 ms sleeping). Without oversubscription a long
+ * yield is more often a team-mate that computed meanwhile, and moving
+ * (presence.c) undoes the sharing; there a waiter keeps yielding. */
 #define SLOW_YIELD_S 0.001
 #define YIELDS_GIVE_AWAY_S 0.1
 /* A slow yield alone does not show another process: beat's own threads
@@ -269,6 +270,9 @@ static bool yield_to_team(void)
 	stamp_wall = after;
 	stamp_cpu = cpu;
 	if (!elsewhere)
+		return true;
+	/* It marks this CPU taken and moves to one that is not (presence.c). */
+	if (beat_presence_taken(after + YIELDS_GIVE_AWAY_S))
 		return true;
 	yields_give_away_until = after + YIELDS_GIVE_AWAY_S;
 	return false;

@@ -3,7 +3,8 @@
 # frames larger than a fiber's guard, fatal errors with buffered output,
 # thread creation failing, huge and malformed sizes, GOMP_SPINCOUNT suffixes,
 # deep OMP_NUM_THREADS lists, control characters in values, a BEAT_TOPOLOGY
-# that is a FIFO, ulimit -s, and libgomp's own messages. Each case is
+# that is a FIFO, ulimit -s, libgomp's own messages, and a busy process on
+# one of the team's CPUs. Each case is
 # compared with libgomp where libgomp has a behaviour to compare with.
 
 load helpers
@@ -322,4 +323,67 @@ fiber_stack_under() {
     RC=$rc
     [ "$rc" -eq 139 ] || { show b; return 1; }
     grep -q "task stack overflow" "$D/b.err"
+}
+
+# ------------------------------------------- a busy process on one of our CPUs
+
+# Two CPUs of this process's mask, into CPU_A and CPU_B (skips with fewer).
+two_cpus() {
+    local list cpus=() part
+    list=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+    for part in ${list//,/ }; do
+        if [[ $part == *-* ]]; then
+            cpus+=($(seq "${part%-*}" "${part#*-}"))
+        else
+            cpus+=("$part")
+        fi
+    done
+    [ "${#cpus[@]}" -ge 2 ] || skip "needs two CPUs"
+    CPU_A=${cpus[0]} CPU_B=${cpus[1]}
+}
+
+# A busy loop pinned to CPU $1 (killed in teardown; fd 3 closed for bats).
+busy_on() {
+    taskset -c "$1" sh -c 'while :; do :; done' >/dev/null 2>&1 3>&- &
+    BUSY=$!
+}
+
+teardown() {
+    if [ -n "${BUSY:-}" ]; then
+        kill "$BUSY" 2>/dev/null || true
+        wait "$BUSY" 2>/dev/null || true
+    fi
+}
+
+# short_regions with 8 threads on CPUs A and B under beat (env from the
+# caller), stats on; the waiters' moves off a taken CPU into MOVED.
+short_regions_beat() {
+    RC=0
+    timeout -k 5 "$RUN_TIMEOUT" taskset -c "$CPU_A,$CPU_B" env LD_PRELOAD="$BEAT_LIB" BEAT_STATS=1 \
+        OMP_NUM_THREADS=8 "$BUILD_DIR/short_regions" "$1" >"$D/b.out" 2>"$D/b.err" </dev/null || RC=$?
+    MOVED=$(sed -n 's/^beat: stats: waiters moved off a CPU another process took //p' "$D/b.err")
+}
+
+@test "8 threads on 2 CPUs beside a busy process on one: the sums of libgomp, and waiters move off its CPU (BEAT_SPREAD=false: none)" {
+    require_beat
+    two_cpus
+    build_program short_regions
+    timeout -k 5 "$RUN_TIMEOUT" env -u LD_PRELOAD OMP_NUM_THREADS=8 GOMP_SPINCOUNT=1000 \
+        "$BUILD_DIR/short_regions" 3000 >"$D/g.out" 2>"$D/g.err" </dev/null
+    busy_on "$CPU_B"
+    # The move needs a yield the busy process made last a millisecond: a
+    # run of 3000 regions has had hundreds; three runs allow for a machine
+    # whose scheduler gave none in one.
+    local try
+    for try in 1 2 3; do
+        short_regions_beat 3000
+        [ "$RC" -eq 0 ] || { show b; return 1; }
+        cmp -s "$D/g.out" "$D/b.out" || { diff "$D/g.out" "$D/b.out"; return 1; }
+        [ "${MOVED:-0}" -ge 1 ] && break
+    done
+    [ "${MOVED:-0}" -ge 1 ] || { echo "no waiter moved off the busy CPU in 3 runs"; show b; return 1; }
+    BEAT_SPREAD=false short_regions_beat 3000
+    [ "$RC" -eq 0 ] || { show b; return 1; }
+    cmp -s "$D/g.out" "$D/b.out" || { diff "$D/g.out" "$D/b.out"; return 1; }
+    [ "$MOVED" = 0 ] || { echo "BEAT_SPREAD=false moved $MOVED waiters"; show b; return 1; }
 }
