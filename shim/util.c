@@ -152,6 +152,13 @@ bool beat_mutex_trylock(beat_mutex_t *m)
 						       memory_order_relaxed);
 }
 
+/* More threads than CPUs (or than the cgroup's CPU quota). */
+static inline bool oversubscribed(void)
+{
+	extern atomic_int beat_threads_managed;
+	return atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_cpu_budget;
+}
+
 void beat_mutex_lock(beat_mutex_t *m)
 {
 	if (BEAT_LIKELY(beat_mutex_trylock(m)))
@@ -167,7 +174,14 @@ void beat_mutex_lock(beat_mutex_t *m)
 	unsigned long limit = beat_spin_limit();
 	if (limit < 100)
 		limit = 100; /* (passive: runtime locks are held briefly) */
+	/* With threads outnumbering CPUs the holder may be waiting for this
+	 * very CPU: every 16th poll yields it (a plain sched_yield, which
+	 * counts nobody). 8 threads on 2 CPUs, epcc_lock: 0.104 -> 0.039 us
+	 * (libgomp 0.106); beside a busy process 0.162 -> 0.069 (0.073). */
+	bool over = oversubscribed();
 	for (unsigned long i = 0; i < limit; i++) {
+		if (over && (i & 15) == 15)
+			sched_yield();
 		beat_cpu_relax();
 		if (atomic_load_explicit(&m->state, memory_order_relaxed) == 0 &&
 		    beat_mutex_trylock(m))
@@ -181,13 +195,6 @@ void beat_mutex_unlock(beat_mutex_t *m)
 {
 	if (atomic_exchange_explicit(&m->state, 0, memory_order_release) == 2)
 		beat_futex_wake(&m->state, 1);
-}
-
-/* More threads than CPUs (or than the cgroup's CPU quota). */
-static inline bool oversubscribed(void)
-{
-	extern atomic_int beat_threads_managed;
-	return atomic_load_explicit(&beat_threads_managed, memory_order_relaxed) > beat_cpu_budget;
 }
 
 /* Polls of an oversubscribed waiter before it sleeps: the thread it waits
