@@ -106,30 +106,54 @@ static int count_here(void)
 	return cpu;
 }
 
+/* The calling thread's mask, into *mask; false when it cannot be read. */
+static bool own_mask(cpu_set_t *mask)
+{
+	CPU_ZERO(mask);
+	return syscall(SYS_sched_getaffinity, 0, sizeof *mask, mask) >= 0; /* (bytes copied) */
+}
+
+/* Moves the calling thread to CPU c of its mask: binding to c moves it
+ * there at once, and giving the mask back leaves it there. */
+static bool move_to(int c, const cpu_set_t *mask)
+{
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(c, &one);
+	if (syscall(SYS_sched_setaffinity, 0, sizeof one, &one) < 0)
+		return false;
+	syscall(SYS_sched_setaffinity, 0, sizeof *mask, mask);
+	return true;
+}
+
+/* CPU c is one the caller may move to: in its mask, not its own, not
+ * marked taken by another process at `now`. */
+static bool candidate(int c, const cpu_set_t *mask, double now)
+{
+	return c != here && CPU_ISSET(c, mask) &&
+	       atomic_load_explicit(&slots[c].taken_until, memory_order_relaxed) <= now;
+}
+
 /* Claims a CPU of the calling thread's mask on which no beat thread is
  * counted and moves there; false when there is none or the move failed. */
 static bool spread(void)
 {
-	cpu_set_t mask, one;
-	CPU_ZERO(&mask);
-	if (syscall(SYS_sched_getaffinity, 0, sizeof mask, &mask) < 0)
+	cpu_set_t mask;
+	if (!own_mask(&mask))
 		return false;
+	double now = beat_now();
 	for (int c = 0; c < nslots && c < CPU_SETSIZE; c++) {
 		int none = 0;
-		if (c == here || !CPU_ISSET(c, &mask) ||
-		    atomic_load_explicit(&slots[c].taken_until, memory_order_relaxed) > beat_now() ||
+		if (!candidate(c, &mask, now) ||
 		    atomic_load_explicit(&slots[c].threads, memory_order_relaxed) != 0 ||
 		    !atomic_compare_exchange_strong_explicit(&slots[c].threads, &none, 1,
 							     memory_order_relaxed,
 							     memory_order_relaxed))
 			continue;
-		CPU_ZERO(&one);
-		CPU_SET(c, &one);
-		if (syscall(SYS_sched_setaffinity, 0, sizeof one, &one) < 0) {
+		if (!move_to(c, &mask)) {
 			atomic_fetch_sub_explicit(&slots[c].threads, 1, memory_order_relaxed);
 			return false;
 		}
-		syscall(SYS_sched_setaffinity, 0, sizeof mask, &mask);
 		atomic_fetch_sub_explicit(&slots[here].threads, 1, memory_order_relaxed);
 		here = c;
 		return true;
@@ -187,17 +211,14 @@ bool beat_presence_taken(double until)
 	if (slots == NULL || cpu < 0 || cpu >= nslots)
 		return false;
 	atomic_store_explicit(&slots[cpu].taken_until, until, memory_order_relaxed);
-	if (!beat_cfg.spread)
+	cpu_set_t mask;
+	if (!beat_cfg.spread || !own_mask(&mask))
 		return false;
-	cpu_set_t mask, one;
-	CPU_ZERO(&mask);
-	if (syscall(SYS_sched_getaffinity, 0, sizeof mask, &mask) < 0)
-		return false;
+	count_here(); /* here is this CPU, which candidate() leaves out */
 	double now = beat_now();
 	int best = -1, best_n = 0;
 	for (int c = 0; c < nslots && c < CPU_SETSIZE; c++) {
-		if (c == cpu || !CPU_ISSET(c, &mask) ||
-		    atomic_load_explicit(&slots[c].taken_until, memory_order_relaxed) > now)
+		if (!candidate(c, &mask, now))
 			continue;
 		int n = atomic_load_explicit(&slots[c].threads, memory_order_relaxed);
 		if (best < 0 || n < best_n) {
@@ -205,13 +226,8 @@ bool beat_presence_taken(double until)
 			best_n = n;
 		}
 	}
-	if (best < 0)
+	if (best < 0 || !move_to(best, &mask))
 		return false;
-	CPU_ZERO(&one);
-	CPU_SET(best, &one);
-	if (syscall(SYS_sched_setaffinity, 0, sizeof one, &one) < 0)
-		return false;
-	syscall(SYS_sched_setaffinity, 0, sizeof mask, &mask);
 	count_here();
 	struct beat_thread *t = beat_tls_self;
 	if (t)
