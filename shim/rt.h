@@ -102,6 +102,11 @@ void beat_presence_arrive(void);
 /* After fork(): only the calling thread exists, counted nowhere. */
 void beat_presence_atfork_child(void);
 
+/* foreign.c: threads of other processes runnable now (-1: cannot tell);
+ * read at most every 10 ms for the whole process. After fork(): forgets. */
+int beat_foreign_runnable(void);
+void beat_foreign_atfork_child(void);
+
 /* Waiting for a 64-bit word another thread moves (the ordered token, a
  * doacross counter): each step spins a bounded time (beat_spin_limit,
  * capped), then sleeps on the word's low 32 bits, counted in *sleepers,

@@ -872,6 +872,7 @@ void beat_team_atfork_child(void)
 	idle_head = NULL;
 	beat_fiber_atfork_child();
 	beat_presence_atfork_child();
+	beat_foreign_atfork_child();
 	atomic_store(&beat_threads_managed, 1);
 	struct beat_thread *t = beat_tls_self;
 	if (!t || !t->m)

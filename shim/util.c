@@ -243,7 +243,8 @@ unsigned long beat_spin_limit(void)
  * process: one region in 30 went to sleep that way, 13.0 us per region
  * against libomp's 10.9). So the process's CPU time since a stamp (taken
  * at most every 10 ms: it is a system call) is set against its CPUs: under
- * 85% of them, some went elsewhere. */
+ * 85% of them, some went elsewhere; to another process only if one has a
+ * thread runnable (foreign.c), for idle CPUs read the same. */
 #define SHARE_STAMP_S 0.01
 #define SHARE_OWN 0.85
 static BEAT_TLS double yields_give_away_until;
@@ -276,7 +277,10 @@ static bool yield_to_team(void)
 	bool elsewhere = cpu - stamp_cpu < SHARE_OWN * wall * (beat_cpu_budget > 0 ? beat_cpu_budget : 1);
 	stamp_wall = after;
 	stamp_cpu = cpu;
-	if (!elsewhere)
+	/* The time the process did not get may have gone to idle CPUs (a
+	 * team-mate computed here while another CPU had nothing to run):
+	 * then no other process is runnable (foreign.c). */
+	if (!elsewhere || beat_foreign_runnable() == 0)
 		return true;
 	/* It marks this CPU taken and moves to one that is not (presence.c). */
 	if (beat_presence_taken(after + YIELDS_GIVE_AWAY_S))
