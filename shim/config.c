@@ -856,6 +856,8 @@ static const struct env_var vars[] = {
 	 .help = "polls before a waiting thread sleeps: a number with an optional k, M, G or T suffix (x1000 each), or 'infinite'"},
 	{.name = "BEAT_SPREAD", SWITCH(spread), .dflt = "true",
 	 .help = "a waiter that keeps sharing its CPU with another beat thread moves to a CPU of its affinity mask that has none, and one whose CPU another process takes moves to a CPU not taken (false: it only yields, or sleeps)"},
+	{.name = "BEAT_MALLOC_PRIME", SWITCH(malloc_prime), .dflt = "true",
+	 .help = "at start, one 1 MiB block allocated and freed moves glibc malloc's mmap threshold to 1 MiB (as libomp's start-up does), so blocks up to 1 MiB freed in a loop are reused, not mapped and faulted in each time (false: malloc is left alone)"},
 	{.name = "GOMP_CPU_AFFINITY", .parse = parse_unsupported, .range = "text", .dflt = "unset",
 	 .flags = DESCRIBED | EMPTY_OK,
 	 .help = "is not supported yet: ignored (OMP_PLACES and OMP_PROC_BIND give the same control)"},
@@ -1049,6 +1051,7 @@ static void config_init_once(void)
 	icv->list_level = 1;
 	beat_cfg.thread_stack = default_thread_stack();
 	read_table();
+	beat_malloc_prime();
 	/* Lists of more than one level allow as many nested levels (libgomp). */
 	if (!env_of("OMP_MAX_ACTIVE_LEVELS") && !env_of("OMP_NESTED") &&
 	    (beat_cfg.nthreads_list_len > 1 || beat_cfg.bind_list_len > 1))

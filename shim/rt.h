@@ -107,6 +107,10 @@ void beat_presence_atfork_child(void);
 int beat_foreign_runnable(void);
 void beat_foreign_atfork_child(void);
 
+/* malloc_prime.c: at configuration, unless BEAT_MALLOC_PRIME=false, moves
+ * glibc malloc's mmap threshold to 1 MiB (one block allocated and freed). */
+void beat_malloc_prime(void);
+
 /* Waiting for a 64-bit word another thread moves (the ordered token, a
  * doacross counter): each step spins a bounded time (beat_spin_limit,
  * capped), then sleeps on the word's low 32 bits, counted in *sleepers,
@@ -161,6 +165,7 @@ struct beat_config {
 	int remote_wait;                         /* BEAT_REMOTE_WAIT: idle polls before remote work */
 	bool memgate;                            /* BEAT_MEMGATE: the memory-pressure gate */
 	bool spread;                             /* BEAT_SPREAD: a waiter sharing its CPU moves (presence.c) */
+	bool malloc_prime;                       /* BEAT_MALLOC_PRIME: raise malloc's mmap threshold (malloc_prime.c) */
 	int memgate_levels[4];                   /* BEAT_MEMGATE_LEVELS: % of the limit for low..critical */
 	int steal;                               /* BEAT_STEAL: enum beat_steal */
 	bool stats;                              /* BEAT_STATS */

@@ -375,3 +375,19 @@ readme_vars() { readme_defaults | cut -f1; }
         [ "$(awk -F '  +' '{print NF}' <<<"$line")" -eq 4 ] || { echo "not 4 cells: $line"; return 1; }
     done
 }
+
+# ---------------------------------------------------------------- BEAT_MALLOC_PRIME
+
+@test "BEAT_MALLOC_PRIME: a 768 KiB block comes from the heap, as under libomp; false, or a threshold the user set, leaves it its own mapping, as under libgomp" {
+    require_beat
+    build_program malloc_threshold
+    local d="$BATS_TEST_TMPDIR" bin="$BUILD_DIR/malloc_threshold"
+    run_gomp "$d/g" 2 "$bin"
+    grep -q "own mappings 1" "$d/g.out" || { cat "$d/g.out"; return 1; }
+    run_beat "$d/b" 2 "$bin"
+    grep -q "own mappings 0" "$d/b.out" || { cat "$d/b.out" "$d/b.err"; return 1; }
+    run_beat "$d/off" 2 env BEAT_MALLOC_PRIME=false "$bin"
+    grep -q "own mappings 1" "$d/off.out" || { cat "$d/off.out" "$d/off.err"; return 1; }
+    run_beat "$d/user" 2 env GLIBC_TUNABLES=glibc.malloc.mmap_threshold=262144 "$bin"
+    grep -q "own mappings 1" "$d/user.out" || { cat "$d/user.out" "$d/user.err"; return 1; }
+}
