@@ -43,9 +43,15 @@ static void signed_loop(size_t s)
 	bool more = beat_loop_start_long(-300, -300 + 7 * N - 6, 7, scheds[s].kind,
 					 scheds[s].chunk, false, &from, &to);
 
-	for (; more; more = beat_loop_next_long(false, &from, &to))
+	/* guided: no chunk over the remaining iterations divided by twice the
+	 * team size (loop_sched.c), the first one included */
+	long parts = 2L * beat_member_self()->team->nthreads;
+	for (; more; more = beat_loop_next_long(false, &from, &to)) {
+		if (scheds[s].kind == BEAT_SCHED_GUIDED && (to - from + 6) / 7 > (N + parts - 1) / parts)
+			fail();
 		for (long v = from; v < to; v += 7)
 			mark((v + 300) / 7);
+	}
 	beat_ws_end(true);
 }
 
