@@ -20,8 +20,8 @@
  * a busy process stays runnable through all three. Reading costs a system call per thread of the process
  * (tens of microseconds), so it is done only after a slow yield and at most
  * once per CHECK_EVERY_S for the whole process; other waiters take the last
- * answer. Without /proc the answer is "unknown" (-1) and the caller keeps
- * its own judgement. Kernel threads that run for a moment may read as
+ * answer. Without /proc, or in a process of more than MAX_THREADS threads,
+ * the answer is "unknown" (-1) and the caller keeps its own judgement. Kernel threads that run for a moment may read as
  * foreign; processes running on CPUs outside the process's mask do too,
  * which this count cannot see. */
 #include "rt.h"
@@ -35,6 +35,8 @@
 
 #define CHECK_EVERY_S 0.01
 #define COUNTS 3
+/* A process with more threads is not counted (a read per thread). */
+#define MAX_THREADS 256
 
 static _Atomic double checked_at = -1.0;
 static atomic_int last_answer = 0; /* (until the first count ends) */
@@ -87,7 +89,7 @@ static int own_running(void)
 	if (dir < 0)
 		return -1;
 	char ents[4096] __attribute__((aligned(8)));
-	int running = 0;
+	int running = 0, threads = 0;
 	long n;
 	while ((n = syscall(SYS_getdents64, dir, ents, sizeof ents)) > 0) {
 		for (long off = 0; off < n;) {
@@ -95,6 +97,10 @@ static int own_running(void)
 			off += e->reclen;
 			if (e->name[0] < '0' || e->name[0] > '9')
 				continue;
+			if (++threads > MAX_THREADS) {
+				close(dir);
+				return -1;
+			}
 			char path[64], stat[512];
 			snprintf(path, sizeof path, "/proc/self/task/%s/stat", e->name);
 			if (read_small(path, stat, sizeof stat) <= 0)
