@@ -125,9 +125,9 @@ static bool take_dynamic(struct beat_member *m, struct beat_ws *ws,
 /* A guided chunk: the remaining iterations over twice the team size
  * (libomp's factor), not over the team size (libgomp's): over the team size
  * the first of 2 members takes half of the loop, and where the costly
- * iterations come first the other waits for it. psi4's guided loop of DGEMM calls over
- * shell pairs (SCF, 2 threads): 95-98 ms per loop, 56-61 ms with twice the
- * team size (libomp 56). */
+ * iterations come first the other waits for it. psi4's guided loop of DGEMM
+ * calls over shell pairs (SCF, 2 threads): 95-98 ms per loop, 56-61 ms
+ * with twice the team size (libomp 56). */
 static unsigned long long guided_len(unsigned long long left,
 				     unsigned long long nth,
 				     unsigned long long chunk)
